@@ -1,0 +1,161 @@
+"""Configuration classes, chosen by BELONG_CONFIG and filled from the environment.
+
+No secret has a default here: development generates its own into the instance
+folder, tests generate throwaway ones, production refuses to start without them.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+
+class ConfigError(RuntimeError):
+    """Raised when the configuration cannot run the app safely."""
+
+
+def database_url(raw: str) -> str:
+    """Normalise a DATABASE_URL so plain postgresql:// URLs use psycopg 3."""
+    for prefix in ("postgres://", "postgresql://"):
+        if raw.startswith(prefix):
+            return "postgresql+psycopg://" + raw[len(prefix):]
+    return raw
+
+
+def _instance_secret(instance_path: Path, name: str) -> str:
+    """Read a secret kept in the instance folder, creating it once if absent."""
+    instance_path.mkdir(parents=True, exist_ok=True)
+    path = instance_path / name
+    if not path.exists():
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_urlsafe(48))
+    return path.read_text().strip()
+
+
+class Config:
+    """Settings shared by every environment."""
+
+    ENV_NAME = "base"
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # Staff sessions: idle timeout and absolute lifetime.
+    STAFF_IDLE_TIMEOUT = timedelta(minutes=30)
+    STAFF_MAX_SESSION = timedelta(hours=12)
+    STAFF_PENDING_2FA_TIMEOUT = timedelta(minutes=5)
+    REPORTER_SESSION_SECONDS = 15 * 60
+    ENROLMENT_LINK_LIFETIME = timedelta(hours=72)
+    PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
+    SESSION_COOKIE_NAME = "belong_session"
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False
+    WTF_CSRF_TIME_LIMIT = 3600 * 4
+    MAX_CONTENT_LENGTH = 60 * 1024 * 1024
+    LOGIN_RATE_LIMIT = "10 per minute;30 per hour"
+    # Argon2id for passwords and receipts: OWASP / DESIGN.md minimum.
+    KDF_TIME_COST = 3
+    KDF_MEMORY_KIB = 64 * 1024
+    KDF_PARALLELISM = 1
+    HSTS = False
+
+    def __init__(self, instance_path: Path) -> None:
+        self.instance_path = Path(instance_path)
+
+    def load(self) -> dict[str, object]:
+        """Return the settings as a dict for app.config, validating what is required."""
+        values = {k: getattr(self, k) for k in dir(self) if k.isupper()}
+        values["REDIS_URL"] = os.environ.get("REDIS_URL") or None
+        values["RATELIMIT_STORAGE_URI"] = values["REDIS_URL"] or "memory://"
+        # Where "Leave this site quickly" takes the student.
+        values["QUICK_EXIT_URL"] = os.environ.get(
+            "BELONG_QUICK_EXIT_URL", "https://www.bbc.co.uk/weather"
+        )
+        return values
+
+
+class DevelopmentConfig(Config):
+    """A laptop: SQLite in the instance folder, secrets generated on first run."""
+
+    ENV_NAME = "development"
+
+    def load(self) -> dict[str, object]:
+        values = super().load()
+        values["SECRET_KEY"] = os.environ.get("SECRET_KEY") or _instance_secret(
+            self.instance_path, "secret_key"
+        )
+        values["BELONG_HMAC_KEY"] = os.environ.get("BELONG_HMAC_KEY") or _instance_secret(
+            self.instance_path, "hmac_key"
+        )
+        values["SQLALCHEMY_DATABASE_URI"] = database_url(
+            os.environ.get("DATABASE_URL") or f"sqlite:///{self.instance_path / 'belong.sqlite'}"
+        )
+        return values
+
+
+class TestConfig(Config):
+    """The test suite: throwaway secrets and deliberately fast (insecure) KDF parameters."""
+
+    ENV_NAME = "test"
+    TESTING = True
+    KDF_TIME_COST = 1
+    KDF_MEMORY_KIB = 64
+    KDF_PARALLELISM = 1
+
+    def load(self) -> dict[str, object]:
+        values = super().load()
+        values["SECRET_KEY"] = secrets.token_urlsafe(32)
+        values["BELONG_HMAC_KEY"] = secrets.token_urlsafe(32)
+        values["SQLALCHEMY_DATABASE_URI"] = database_url(
+            os.environ.get("DATABASE_URL") or f"sqlite:///{self.instance_path / 'test.sqlite'}"
+        )
+        return values
+
+
+class ProductionConfig(Config):
+    """A real deployment: every secret comes from the environment or the app refuses to start."""
+
+    ENV_NAME = "production"
+    SESSION_COOKIE_SECURE = True
+    HSTS = True
+    REQUIRED = {
+        "SECRET_KEY": "signs session cookies (generate: python -c 'import secrets; "
+        "print(secrets.token_urlsafe(48))')",
+        "BELONG_HMAC_KEY": "keys the short-lived rate-limit counters so no IP address is stored",
+        "DATABASE_URL": "the PostgreSQL database, e.g. postgresql://belong@db/belong",
+    }
+
+    def load(self) -> dict[str, object]:
+        values = super().load()
+        missing = [f"  {name}: {why}" for name, why in self.REQUIRED.items()
+                   if not os.environ.get(name)]
+        if missing:
+            raise ConfigError(
+                "Belong will not start in production without:\n" + "\n".join(missing)
+            )
+        for short in ("SECRET_KEY", "BELONG_HMAC_KEY"):
+            if len(os.environ[short]) < 32:
+                raise ConfigError(f"{short} must be at least 32 characters of random data")
+        values["SECRET_KEY"] = os.environ["SECRET_KEY"]
+        values["BELONG_HMAC_KEY"] = os.environ["BELONG_HMAC_KEY"]
+        values["SQLALCHEMY_DATABASE_URI"] = database_url(os.environ["DATABASE_URL"])
+        return values
+
+
+CONFIGS: dict[str, type[Config]] = {
+    "development": DevelopmentConfig,
+    "test": TestConfig,
+    "production": ProductionConfig,
+}
+
+
+def config_class(name: str | None = None) -> type[Config]:
+    """Pick the config class named by BELONG_CONFIG (development by default)."""
+    name = name or os.environ.get("BELONG_CONFIG", "development")
+    try:
+        return CONFIGS[name]
+    except KeyError:
+        raise ConfigError(
+            f"BELONG_CONFIG={name!r} is not one of {', '.join(CONFIGS)}"
+        ) from None

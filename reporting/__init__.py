@@ -1,0 +1,45 @@
+"""Belong: confidential discrimination reporting and support routing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask
+
+from config import config_class
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config_name: str | None = None, instance_path: str | None = None,
+               **overrides: object) -> Flask:
+    """Build the app: configuration, extensions, blueprints, error pages, security headers."""
+    app = Flask(
+        __name__,
+        instance_path=instance_path,
+        instance_relative_config=False,
+        template_folder=str(ROOT / "templates"),
+    )
+    app.config.update(config_class(config_name)(Path(app.instance_path)).load())
+    app.config.update(overrides)
+
+    from reporting import cli, http
+    from reporting.admin.views import bp as admin_bp
+    from reporting.auth import access
+    from reporting.auth.views import bp as auth_bp
+    from reporting.extensions import csrf, db, limiter, login_manager, migrate
+    from reporting.staff.views import bp as staff_bp
+    from reporting.student.views import bp as student_bp
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True,
+                     compare_type=True)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    access.init_app(app)
+    for blueprint in (student_bp, auth_bp, staff_bp, admin_bp):
+        app.register_blueprint(blueprint)
+    http.init_app(app)
+    cli.init_app(app)
+    return app

@@ -1,0 +1,36 @@
+"""Staff sign-in forms."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import EmailField, PasswordField, StringField
+from wtforms.validators import DataRequired, Length, Regexp
+
+
+class SignInForm(FlaskForm):
+    """Email and password."""
+
+    email = EmailField("Email address", validators=[
+        DataRequired("Enter your email address."), Length(max=254)])
+    password = PasswordField("Password", validators=[
+        DataRequired("Enter your password."), Length(max=1024)])
+
+
+class SecondFactorForm(FlaskForm):
+    """A six-digit code from the authenticator app."""
+
+    code = StringField("6-digit code from your authenticator app", validators=[
+        DataRequired("Enter the 6-digit code."),
+        Regexp(r"^\s*\d{3}\s?\d{3}\s*$", message="The code is 6 digits, like 123456."),
+    ])
+
+
+class EnrolmentForm(FlaskForm):
+    """The password an admin gave, to prove the enrolment link is in the right hands."""
+
+    password = PasswordField("Password you were given", validators=[
+        DataRequired("Enter the password you were given."), Length(max=1024)])
+
+
+class SignOutForm(FlaskForm):
+    """Sign out (a POST, so no other site can sign someone out)."""

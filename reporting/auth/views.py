@@ -1,0 +1,117 @@
+"""Staff sign-in: password, then the authenticator code; enrolment; sign-out."""
+
+from __future__ import annotations
+
+import base64
+
+import segno
+from flask import Blueprint, current_app, g, redirect, render_template, session, url_for
+from flask_login import current_user, login_user, logout_user
+from markupsafe import Markup
+
+from reporting.auth.access import SESSION_KEY, home_for, timeouts
+from reporting.auth.forms import EnrolmentForm, SecondFactorForm, SignInForm, SignOutForm
+from reporting.crypto import KdfParams
+from reporting.domain.errors import InvalidCredentials, InvalidEnrolment, InvalidSecondFactor
+from reporting.extensions import db, limiter
+from reporting.services import auth
+
+bp = Blueprint("auth", __name__, url_prefix="/auth")
+PENDING = "staff_pending"
+ENROLMENT = "staff_enrolment"
+
+
+def _login_limit() -> str:
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+def _start(email: str, password: str) -> bool:
+    """Check the password and park the pending session in the cookie; False if refused."""
+    try:
+        params = KdfParams.from_config(current_app.config)
+        ticket = auth.sign_in(db.session, email, password, params)
+    except InvalidCredentials:
+        db.session.commit()  # keep the audit entry of the failure
+        return False
+    db.session.commit()
+    session.clear()
+    session[PENDING] = ticket.token
+    session[SESSION_KEY] = base64.b64encode(ticket.session_key).decode()
+    return True
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+def login():
+    """Step one: email and password (the same message whatever was wrong)."""
+    if current_user.is_authenticated:
+        return redirect(home_for(current_user))
+    form = SignInForm()
+    if form.validate_on_submit():
+        if _start(form.email.data, form.password.data):
+            return redirect(url_for("auth.second_factor"))
+        form.form_errors.append("That email and password do not match an account.")
+    return render_template("auth/login.html", form=form)
+
+
+@bp.route("/two-factor", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+def second_factor():
+    """Step two: the authenticator code (or, when enrolling, the QR code and a first code)."""
+    pending = auth.find_session(db.session, session.get(PENDING, ""),
+                                timeouts(current_app.config), pending=True)
+    if pending is None:
+        session.pop(PENDING, None)
+        return redirect(url_for("auth.login"))
+    form = SecondFactorForm()
+    enrolling = pending.staff.totp_enrolled_at is None
+    if form.validate_on_submit():
+        try:
+            auth.complete_sign_in(db.session, pending, form.code.data, session.get(ENROLMENT))
+        except (InvalidSecondFactor, InvalidEnrolment):
+            db.session.commit()
+            form.code.errors.append("That code is not right. Wait for a new code and try again.")
+        else:
+            db.session.commit()
+            user = pending.staff
+            user.session_token = session.pop(PENDING)
+            session.pop(ENROLMENT, None)
+            login_user(user)
+            return redirect(home_for(user))
+    qr = None
+    if enrolling and session.get(ENROLMENT):
+        uri = auth.totp_uri(pending.staff)
+        svg = segno.make(uri).svg_inline(scale=5, title="QR code for your authenticator app",
+                                         svgclass="qr")
+        qr = Markup(svg)  # noqa: S704 - SVG made by segno from our own otpauth URI
+    return render_template("auth/two_factor.html", form=form, enrolling=enrolling, qr=qr,
+                           secret=pending.staff.totp_secret if qr else None)
+
+
+@bp.route("/enrol/<token>", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+def enrol(token: str):
+    """Open an enrolment link: confirm the password, then set up the authenticator."""
+    try:
+        user = auth.find_enrolment(db.session, token)
+    except InvalidEnrolment:
+        return render_template("auth/enrol_invalid.html"), 404
+    form = EnrolmentForm()
+    if form.validate_on_submit():
+        if _start(user.email, form.password.data):
+            session[ENROLMENT] = token
+            return redirect(url_for("auth.second_factor"))
+        form.password.errors.append("That is not the password you were given.")
+    return render_template("auth/enrol.html", form=form, user=user)
+
+
+@bp.route("/logout", methods=["POST"])
+def logout():
+    """End the session on the server and in the browser."""
+    form = SignOutForm()
+    if form.validate_on_submit() and current_user.is_authenticated:
+        auth.sign_out(db.session, g.staff_session)
+        db.session.commit()
+    logout_user()
+    session.clear()
+    return redirect(url_for("auth.login"))

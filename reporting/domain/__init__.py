@@ -1,0 +1,1 @@
+"""Plain-Python rules of Belong: no Flask, no SQL."""

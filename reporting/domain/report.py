@@ -1,0 +1,110 @@
+"""The structured answers of a report: the choices a student picks from.
+
+Routing and statistics use only these, never free text.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Setting(StrEnum):
+    """Where it happened."""
+
+    CLINICAL_PLACEMENT = "clinical_placement"
+    TEACHING = "teaching"
+    CAMPUS = "campus"
+    ACCOMMODATION = "accommodation"
+    ONLINE = "online"
+    SOCIAL = "social"
+    OTHER = "other"
+
+
+class Responsible(StrEnum):
+    """Who was responsible, by role only."""
+
+    STAFF = "staff"
+    CLINICIAN = "clinician"
+    STUDENT = "student"
+    PATIENT = "patient"
+    PUBLIC = "public"
+    UNKNOWN = "unknown"
+
+
+class Ground(StrEnum):
+    """Grounds: the nine Equality Act 2010 characteristics plus those the study found."""
+
+    AGE = "age"
+    DISABILITY = "disability"
+    GENDER_REASSIGNMENT = "gender_reassignment"
+    MARRIAGE_CIVIL_PARTNERSHIP = "marriage_civil_partnership"
+    PREGNANCY_MATERNITY = "pregnancy_maternity"
+    RACE = "race"
+    RELIGION_BELIEF = "religion_belief"
+    SEX = "sex"
+    SEXUAL_ORIENTATION = "sexual_orientation"
+    SOCIO_ECONOMIC = "socio_economic"
+    ACCENT_LANGUAGE = "accent_language"
+    CARING = "caring"
+    OTHER = "other"
+
+
+class Want(StrEnum):
+    """What the student wants to happen; several may apply."""
+
+    PEER = "peer"
+    SUPPORT = "support"
+    INFORMAL = "informal"
+    FORMAL = "formal"
+    RECORD_ONLY = "record_only"
+
+
+class Urgency(StrEnum):
+    """How urgent it feels to the student."""
+
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+
+
+LABELS: dict[StrEnum, str] = {
+    Setting.CLINICAL_PLACEMENT: "Clinical placement",
+    Setting.TEACHING: "Teaching (lecture, seminar, lab)",
+    Setting.CAMPUS: "Elsewhere on campus",
+    Setting.ACCOMMODATION: "Accommodation",
+    Setting.ONLINE: "Online or on social media",
+    Setting.SOCIAL: "A social event",
+    Setting.OTHER: "Somewhere else",
+    Responsible.STAFF: "A member of staff",
+    Responsible.CLINICIAN: "A clinician or supervisor on placement",
+    Responsible.STUDENT: "Another student",
+    Responsible.PATIENT: "A patient",
+    Responsible.PUBLIC: "A member of the public",
+    Responsible.UNKNOWN: "I don't know or I'd rather not say",
+    Ground.AGE: "Age",
+    Ground.DISABILITY: "Disability",
+    Ground.GENDER_REASSIGNMENT: "Gender reassignment",
+    Ground.MARRIAGE_CIVIL_PARTNERSHIP: "Marriage or civil partnership",
+    Ground.PREGNANCY_MATERNITY: "Pregnancy or maternity",
+    Ground.RACE: "Race, ethnicity or nationality",
+    Ground.RELIGION_BELIEF: "Religion or belief",
+    Ground.SEX: "Sex",
+    Ground.SEXUAL_ORIENTATION: "Sexual orientation",
+    Ground.SOCIO_ECONOMIC: "Socio-economic background",
+    Ground.ACCENT_LANGUAGE: "Accent or language",
+    Ground.CARING: "Caring responsibilities",
+    Ground.OTHER: "Something else",
+    Want.PEER: "Talk to a student who has been through something similar",
+    Want.SUPPORT: "Support and advice",
+    Want.INFORMAL: "Sort it out informally",
+    Want.FORMAL: "Make a formal complaint or ask for an investigation",
+    Want.RECORD_ONLY: "Only put it on record",
+    Urgency.LOW: "It can wait",
+    Urgency.MEDIUM: "I would like a reply soon",
+    Urgency.HIGH: "It is urgent",
+}
+
+
+def label(choice: StrEnum) -> str:
+    """The plain-language label of any answer."""
+    return LABELS[choice]

@@ -1,0 +1,52 @@
+"""Staff roles and the channels a role may work in."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class ChannelKind(StrEnum):
+    """The three kinds of support a case can be routed to."""
+
+    PEER = "peer"
+    PASTORAL = "pastoral"
+    INSTITUTIONAL = "institutional"
+
+    @property
+    def label(self) -> str:
+        """How the channel is named to students and staff."""
+        return CHANNEL_LABELS[self]
+
+
+CHANNEL_LABELS = {
+    ChannelKind.PEER: "Peer support",
+    ChannelKind.PASTORAL: "Pastoral and wellbeing support",
+    ChannelKind.INSTITUTIONAL: "Formal complaints and EDI office",
+}
+
+
+class Role(StrEnum):
+    """What a staff account is for; each role is scoped to one school."""
+
+    PEER_SUPPORTER = "peer_supporter"
+    PASTORAL_OFFICER = "pastoral_officer"
+    INSTITUTIONAL_OFFICER = "institutional_officer"
+    ADMIN = "admin"
+
+    @property
+    def label(self) -> str:
+        """The role's name in plain words."""
+        return self.value.replace("_", " ").capitalize()
+
+    @property
+    def channel(self) -> ChannelKind | None:
+        """The channel a handler role works in; None for admins."""
+        return HANDLER_CHANNEL.get(self)
+
+
+HANDLER_CHANNEL = {
+    Role.PEER_SUPPORTER: ChannelKind.PEER,
+    Role.PASTORAL_OFFICER: ChannelKind.PASTORAL,
+    Role.INSTITUTIONAL_OFFICER: ChannelKind.INSTITUTIONAL,
+}
+HANDLER_ROLES = frozenset(HANDLER_CHANNEL)

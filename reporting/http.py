@@ -1,0 +1,72 @@
+"""What every response carries: security headers, generic error pages, quiet logs."""
+
+from __future__ import annotations
+
+import logging
+import re
+
+from flask import Flask, Response, render_template, request
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+CSP = "; ".join([
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self'",
+    "font-src 'self'",
+    "connect-src 'self'",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+])
+ERROR_PAGES = {400, 403, 404, 405, 413, 429, 500}
+_CLIENT_PREFIX = re.compile(r"^\S+ - - ")
+
+
+def _security_headers(response: Response) -> Response:
+    headers = response.headers
+    headers["Content-Security-Policy"] = CSP
+    headers["X-Content-Type-Options"] = "nosniff"
+    headers["Referrer-Policy"] = "no-referrer"
+    headers["X-Frame-Options"] = "DENY"
+    headers["Cross-Origin-Opener-Policy"] = "same-origin"
+    headers["Cross-Origin-Resource-Policy"] = "same-origin"
+    headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=(), interest-cohort=()"
+    if request.endpoint != "static":
+        # Nothing a student or handler saw should come back from a cache or the back button.
+        headers["Cache-Control"] = "no-store"
+    from flask import current_app
+
+    if current_app.config["HSTS"]:
+        headers["Strict-Transport-Security"] = "max-age=63072000; includeSubDomains"
+    return response
+
+
+def _error_page(error: HTTPException) -> tuple[str, int]:
+    code = error.code if error.code in ERROR_PAGES else 500
+    return render_template("errors/error.html", code=code, csrf=isinstance(error, CSRFError)), code
+
+
+def _unexpected(error: Exception) -> tuple[str, int]:
+    """Log the failure (never the request's client) and show the generic page."""
+    logging.getLogger("belong").exception("unhandled error on %s", request.endpoint)
+    return _error_page(InternalServerError())
+
+
+class _NoClientAddress(logging.Filter):
+    """Strip the client address from the development server's request log lines."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.msg, str):
+            record.msg = _CLIENT_PREFIX.sub("- - - ", record.msg)
+        return True
+
+
+def init_app(app: Flask) -> None:
+    """Attach headers and error handlers to the app."""
+    app.after_request(_security_headers)
+    app.register_error_handler(HTTPException, _error_page)
+    app.register_error_handler(Exception, _unexpected)
+    logging.getLogger("werkzeug").addFilter(_NoClientAddress())

@@ -1,0 +1,23 @@
+"""Typed SQLAlchemy models. Confidential columns hold ciphertext only."""
+
+from reporting.models.audit import AuditEntry, AuditHead
+from reporting.models.case import Case, CaseEvent
+from reporting.models.report import Report, ReportChoice, ReportField, WrappedKey
+from reporting.models.school import Channel, School
+from reporting.models.staff import ChannelMembership, StaffSession, StaffUser
+
+__all__ = [
+    "AuditEntry",
+    "AuditHead",
+    "Case",
+    "CaseEvent",
+    "Channel",
+    "ChannelMembership",
+    "Report",
+    "ReportChoice",
+    "ReportField",
+    "School",
+    "StaffSession",
+    "StaffUser",
+    "WrappedKey",
+]

@@ -1,0 +1,72 @@
+"""Cases (the workflow around a report) and their event history."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from reporting.domain.cases import CaseStatus
+from reporting.extensions import db
+from reporting.models.base import UTCDateTime, new_id, utcnow
+from reporting.models.report import Report
+from reporting.models.school import Channel
+from reporting.models.staff import StaffUser
+
+
+class Case(db.Model):
+    """A report's journey through a channel. Metadata only: the queue never decrypts."""
+
+    __tablename__ = "cases"
+    __table_args__ = (Index("ix_cases_queue", "school_id", "channel_id", "status", "created_at"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id", ondelete="CASCADE"))
+    report_id: Mapped[str] = mapped_column(
+        ForeignKey("reports.id", ondelete="CASCADE"), unique=True
+    )
+    channel_id: Mapped[int] = mapped_column(ForeignKey("channels.id"))
+    status: Mapped[str] = mapped_column(String(30), default=CaseStatus.SUBMITTED.value)
+    urgent: Mapped[bool] = mapped_column(Boolean, default=False)
+    assignee_id: Mapped[int | None] = mapped_column(
+        ForeignKey("staff.id", ondelete="SET NULL"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+    # Optimistic concurrency: a stale write fails instead of overwriting.
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+    report: Mapped[Report] = relationship()
+    channel: Mapped[Channel] = relationship()
+    assignee: Mapped[StaffUser | None] = relationship()
+    events: Mapped[list[CaseEvent]] = relationship(
+        order_by="CaseEvent.id", cascade="all, delete-orphan", back_populates="case"
+    )
+
+    @property
+    def case_status(self) -> CaseStatus:
+        """The status as an enum member."""
+        return CaseStatus(self.status)
+
+
+class CaseEvent(db.Model):
+    """One thing that happened to a case: who, when, from, to, why (response times use these)."""
+
+    __tablename__ = "case_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[str] = mapped_column(
+        ForeignKey("cases.id", ondelete="CASCADE"), index=True
+    )
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    actor_kind: Mapped[str] = mapped_column(String(10))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id", ondelete="SET NULL"))
+    action: Mapped[str] = mapped_column(String(30))
+    from_status: Mapped[str | None] = mapped_column(String(30))
+    to_status: Mapped[str] = mapped_column(String(30))
+    reason: Mapped[str] = mapped_column(String(500), default="")
+
+    case: Mapped[Case] = relationship(back_populates="events")

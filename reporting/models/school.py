@@ -1,0 +1,64 @@
+"""Schools (tenants) and their support channels."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, LargeBinary, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from reporting.domain.roles import ChannelKind
+from reporting.extensions import db
+from reporting.models.base import UTCDateTime, utcnow
+
+
+class School(db.Model):
+    """A tenant: every report, case, channel and staff member belongs to one."""
+
+    __tablename__ = "schools"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    timezone: Mapped[str] = mapped_column(String(64), default="Europe/London")
+    urgent_contact: Mapped[str] = mapped_column(String(500), default="")
+    # Salt for receipt derivations, so one school's receipts say nothing about another's.
+    receipt_salt: Mapped[bytes] = mapped_column(LargeBinary(32))
+    # Every receipt of a school derives with these, so a lookup costs exactly one derivation.
+    receipt_kdf_params: Mapped[str] = mapped_column(String(64))
+    # Escrow key pair: the private half sealed under a key derived from the admins' passphrase.
+    escrow_public_key: Mapped[bytes] = mapped_column(LargeBinary(32))
+    escrow_kdf_salt: Mapped[bytes] = mapped_column(LargeBinary(32))
+    escrow_kdf_params: Mapped[str] = mapped_column(String(64))
+    escrow_private_sealed: Mapped[bytes] = mapped_column(LargeBinary(128))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    channels: Mapped[list[Channel]] = relationship(
+        back_populates="school", order_by="Channel.id", cascade="all, delete-orphan"
+    )
+
+    def channel(self, kind: ChannelKind) -> Channel:
+        """This school's channel of the given kind."""
+        return next(channel for channel in self.channels if channel.kind == kind)
+
+
+class Channel(db.Model):
+    """One of a school's three support routes: peer, pastoral, institutional."""
+
+    __tablename__ = "channels"
+    __table_args__ = (
+        UniqueConstraint("school_id", "kind"),
+        CheckConstraint("kind IN ('peer', 'pastoral', 'institutional')", name="kind"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(20))
+    name: Mapped[str] = mapped_column(String(120))
+
+    school: Mapped[School] = relationship(back_populates="channels")
+
+    @property
+    def channel_kind(self) -> ChannelKind:
+        """The kind as an enum member."""
+        return ChannelKind(self.kind)

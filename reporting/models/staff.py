@@ -1,0 +1,114 @@
+"""Staff accounts, their channel memberships and their server-side sessions."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    ForeignKey,
+    LargeBinary,
+    String,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from reporting.domain.roles import Role
+from reporting.extensions import db
+from reporting.models.base import UTCDateTime, utcnow
+from reporting.models.school import Channel, School
+
+
+class StaffUser(UserMixin, db.Model):
+    """A member of staff or a trained peer supporter, scoped to one school."""
+
+    __tablename__ = "staff"
+    __table_args__ = (
+        CheckConstraint(
+            "role IN ('peer_supporter', 'pastoral_officer', 'institutional_officer', 'admin')",
+            name="role",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id", ondelete="CASCADE"), index=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    display_name: Mapped[str] = mapped_column(String(120))
+    role: Mapped[str] = mapped_column(String(30))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # One Argon2id derivation of the password gives the verifier and the key that
+    # seals the X25519 private key (crypto.derive_keys).
+    kdf_salt: Mapped[bytes] = mapped_column(LargeBinary(32))
+    kdf_params: Mapped[str] = mapped_column(String(64))
+    password_verifier: Mapped[bytes] = mapped_column(LargeBinary(32))
+    public_key: Mapped[bytes] = mapped_column(LargeBinary(32))
+    private_key_sealed: Mapped[bytes] = mapped_column(LargeBinary(128))
+    key_created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    totp_secret: Mapped[str] = mapped_column(String(64))
+    totp_enrolled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    totp_last_counter: Mapped[int | None] = mapped_column(BigInteger)
+    enrolment_digest: Mapped[bytes | None] = mapped_column(LargeBinary(32), unique=True)
+    enrolment_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    school: Mapped[School] = relationship()
+    memberships: Mapped[list[ChannelMembership]] = relationship(
+        back_populates="staff", cascade="all, delete-orphan"
+    )
+
+    # Set by the user loader: the bearer token of the session this request runs in.
+    session_token = None
+
+    def get_id(self) -> str | None:
+        """Flask-Login stores the session token, not the user id (alternative tokens)."""
+        return self.session_token
+
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    @property
+    def staff_role(self) -> Role:
+        """The role as an enum member."""
+        return Role(self.role)
+
+    @property
+    def channel_ids(self) -> set[int]:
+        """The channels this person handles cases in."""
+        return {membership.channel_id for membership in self.memberships}
+
+
+class ChannelMembership(db.Model):
+    """A handler's place in one channel; a lead receives escalations."""
+
+    __tablename__ = "channel_memberships"
+
+    staff_id: Mapped[int] = mapped_column(
+        ForeignKey("staff.id", ondelete="CASCADE"), primary_key=True
+    )
+    channel_id: Mapped[int] = mapped_column(
+        ForeignKey("channels.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    is_lead: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    staff: Mapped[StaffUser] = relationship(back_populates="memberships")
+    channel: Mapped[Channel] = relationship()
+
+
+class StaffSession(db.Model):
+    """A login: the private key sealed under a key that lives only in the session cookie."""
+
+    __tablename__ = "staff_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_digest: Mapped[bytes] = mapped_column(LargeBinary(32), unique=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id", ondelete="CASCADE"), index=True)
+    sealed_private_key: Mapped[bytes] = mapped_column(LargeBinary(128))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    second_factor_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    staff: Mapped[StaffUser] = relationship()

@@ -1,0 +1,105 @@
+"""A demo school a newcomer can click through (development only)."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy import delete
+from sqlalchemy.orm import Session
+
+from reporting.crypto import KdfParams
+from reporting.domain.cases import CaseStatus
+from reporting.domain.report import Ground, Responsible, Setting, Urgency, Want
+from reporting.domain.roles import Role
+from reporting.models import CaseEvent, School, StaffUser
+from reporting.models.base import utcnow
+from reporting.services.reports import Draft, submit_report
+from reporting.services.schools import create_school
+from reporting.services.staff import create_staff
+
+SLUG = "northfield"
+ACTOR = "demo"
+STAFF = [
+    (Role.ADMIN, "admin", "Amara Okafor"),
+    (Role.PASTORAL_OFFICER, "pastoral", "Priya Shah"),
+    (Role.INSTITUTIONAL_OFFICER, "edi", "Tom Hughes"),
+    (Role.PEER_SUPPORTER, "peer", "Kofi Mensah"),
+]
+CASES = [
+    ("A consultant on my surgical placement keeps mocking my accent in front of patients.",
+     Setting.CLINICAL_PLACEMENT, Responsible.CLINICIAN, {Ground.ACCENT_LANGUAGE, Ground.RACE},
+     {Want.SUPPORT, Want.INFORMAL}, Urgency.MEDIUM, 9, [CaseStatus.ACKNOWLEDGED,
+                                                        CaseStatus.IN_PROGRESS]),
+    ("Someone in my year posted memes about my religion in the cohort group chat.",
+     Setting.ONLINE, Responsible.STUDENT, {Ground.RELIGION_BELIEF}, {Want.PEER},
+     Urgency.LOW, 4, []),
+    ("I was told I would not cope with surgery 'because of my condition'.",
+     Setting.TEACHING, Responsible.STAFF, {Ground.DISABILITY}, {Want.FORMAL},
+     Urgency.MEDIUM, 12, [CaseStatus.ACKNOWLEDGED]),
+    ("A patient refused to be examined by me and my supervisor laughed.",
+     Setting.CLINICAL_PLACEMENT, Responsible.PATIENT, {Ground.RACE, Ground.SEX},
+     {Want.SUPPORT}, Urgency.LOW, 2, []),
+    ("My flatmates keep making comments about where I grew up and how I speak.",
+     Setting.ACCOMMODATION, Responsible.STUDENT, {Ground.SOCIO_ECONOMIC, Ground.ACCENT_LANGUAGE},
+     {Want.PEER, Want.RECORD_ONLY}, Urgency.LOW, 20, []),
+    ("I am scared to go back to placement tomorrow.",
+     Setting.CLINICAL_PLACEMENT, Responsible.CLINICIAN, {Ground.SEXUAL_ORIENTATION},
+     {Want.FORMAL, Want.SUPPORT}, Urgency.HIGH, 0, []),
+]
+
+
+@dataclass(frozen=True)
+class Demo:
+    """What the demo made, for printing."""
+
+    school: School
+    escrow_passphrase: str
+    password: str
+    staff: list[StaffUser]
+    receipts: list[tuple[str, str]]
+
+
+def build_demo(session: Session, *, params: KdfParams, enrolment_lifetime: timedelta,
+               password: str) -> Demo:
+    """Replace the demo school with a fresh one: one staff member per role, six cases."""
+    session.execute(delete(School).where(School.slug == SLUG))  # database cascades do the rest
+    passphrase = secrets.token_urlsafe(18)
+    school = create_school(session, ACTOR, slug=SLUG, name="Northfield Medical School",
+                           escrow_passphrase=passphrase, params=params,
+                           urgent_contact="Northfield Student Wellbeing duty line: 0113 496 0000")
+    staff = []
+    for role, local, name in STAFF:
+        user = create_staff(session, ACTOR, school, email=f"{local}@{SLUG}.example",
+                            display_name=name, role=role, password=password, params=params,
+                            enrolment_lifetime=enrolment_lifetime, lead=True).user
+        user.totp_enrolled_at = utcnow()  # the demo prints the secret instead of a QR code
+        user.enrolment_digest = user.enrolment_expires_at = None
+        staff.append(user)
+    receipts = []
+    for narrative, setting, responsible, grounds, wants, urgency, days_ago, steps in CASES:
+        submitted = submit_report(session, school, Draft(
+            narrative=narrative, setting=setting, responsible=responsible, urgency=urgency,
+            grounds=frozenset(grounds), wants=frozenset(wants), not_safe=urgency is Urgency.HIGH,
+            occurred_on=date.today() - timedelta(days=days_ago + 1),
+        ))
+        _backdate(submitted.case, days_ago, steps, staff)
+        receipts.append((submitted.receipt, narrative[:60]))
+    return Demo(school, passphrase, password, staff, receipts)
+
+
+def _backdate(case, days_ago: int, steps: list[CaseStatus], staff: list[StaffUser]) -> None:
+    """Make a demo case look as if it arrived days ago and was worked on since."""
+    start = utcnow() - timedelta(days=days_ago, hours=3)
+    case.created_at = case.report.created_at = case.events[0].at = start
+    handler = next(u for u in staff if case.channel_id in u.channel_ids)
+    previous = CaseStatus.SUBMITTED
+    for hours, status in enumerate(steps, start=1):
+        case.events.append(CaseEvent(actor_kind="staff", actor_id=handler.id,
+                                     action=status.value, from_status=previous.value,
+                                     to_status=status.value, at=start + timedelta(hours=5 * hours)))
+        previous = status
+    case.status = previous.value
+    if steps:
+        case.assignee_id = handler.id
