@@ -1,0 +1,61 @@
+"""Small builders for test data, through the real services."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pyotp
+
+from reporting.crypto import KdfParams
+from reporting.domain.report import Ground, Responsible, Setting, Urgency, Want
+from reporting.domain.roles import Role
+from reporting.models import School, StaffUser
+from reporting.models.base import utcnow
+from reporting.services.reports import Draft, Submitted, submit_report
+from reporting.services.schools import create_school
+from reporting.services.staff import create_staff
+
+FAST = KdfParams(time_cost=1, memory_kib=64, parallelism=1)
+PASSWORD = "correct horse battery staple"
+ESCROW_PASSPHRASE = "escrow passphrase for tests"
+
+
+def make_school(session, slug: str = "northfield", name: str | None = None) -> School:
+    """A school with its three channels."""
+    return create_school(session, "test", slug=slug, name=name or f"{slug.title()} Medical School",
+                         escrow_passphrase=ESCROW_PASSPHRASE, params=FAST,
+                         urgent_contact="Duty wellbeing officer: 0113 496 0000")
+
+
+def make_staff(session, school: School, role: Role, *, email: str | None = None,
+               enrolled: bool = True, password: str = PASSWORD) -> StaffUser:
+    """A staff member of `school`; enrolled in TOTP unless told otherwise."""
+    new = create_staff(session, "test", school,
+                       email=email or f"{role.value}@{school.slug}.example",
+                       display_name=role.label, role=role, password=password, params=FAST,
+                       enrolment_lifetime=timedelta(hours=1))
+    if enrolled:
+        new.user.totp_enrolled_at = utcnow()
+        new.user.enrolment_digest = new.user.enrolment_expires_at = None
+    new.user.enrolment_token = new.enrolment_token  # for tests that enrol
+    return new.user
+
+
+def make_report(session, school: School, **overrides) -> Submitted:
+    """A report with sensible answers; override any Draft field."""
+    answers = dict(
+        narrative="Something happened on placement.",
+        setting=Setting.CLINICAL_PLACEMENT,
+        responsible=Responsible.CLINICIAN,
+        urgency=Urgency.LOW,
+        grounds=frozenset({Ground.RACE}),
+        wants=frozenset({Want.SUPPORT}),
+    )
+    answers.update(overrides)
+    return submit_report(session, school, Draft(**answers))
+
+
+def totp_code(user: StaffUser, steps_ahead: int = 0) -> str:
+    """The authenticator code for now (or a later 30-second step, to avoid replay refusal)."""
+    totp = pyotp.TOTP(user.totp_secret)
+    return totp.at(utcnow().timestamp() + 30 * steps_ahead)

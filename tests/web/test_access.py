@@ -1,0 +1,129 @@
+"""Deny by default: every registered route, walked with every role."""
+
+from __future__ import annotations
+
+import pytest
+
+from reporting.domain.report import Urgency
+from reporting.domain.roles import Role
+from tests import factories
+from tests.conftest import csrf_token, post_form
+
+ROLES = ["anonymous", "student", "peer", "pastoral", "institutional", "admin",
+         "other_school_handler", "other_school_admin"]
+STAFF_ROLES = {
+    "peer": Role.PEER_SUPPORTER,
+    "pastoral": Role.PASTORAL_OFFICER,
+    "institutional": Role.INSTITUTIONAL_OFFICER,
+    "admin": Role.ADMIN,
+    "other_school_handler": Role.PASTORAL_OFFICER,
+    "other_school_admin": Role.ADMIN,
+}
+HANDLERS = {"peer", "pastoral", "institutional", "other_school_handler"}
+ADMINS = {"admin", "other_school_admin"}
+
+
+def everyone(status: int) -> dict[str, int]:
+    return dict.fromkeys(ROLES, status)
+
+
+def staff_area(allowed: set[str]) -> dict[str, int]:
+    """Anonymous and students go to sign-in; staff without the role get 403."""
+    return {role: 302 if role in {"anonymous", "student"} else 200 if role in allowed else 403
+            for role in ROLES}
+
+
+EXPECTED: dict[str, dict[str, int]] = {
+    "static": everyone(200),
+    "student.index": everyone(200),
+    "student.home": everyone(200),
+    "student.support": everyone(200),
+    "student.return_with_receipt": everyone(200),
+    "student.your_report": {**everyone(302), "student": 200},
+    "student.leave": everyone(302),
+    "student.quick_exit": everyone(302),
+    "auth.login": {role: 302 if role in STAFF_ROLES else 200 for role in ROLES},
+    "auth.second_factor": everyone(302),
+    "auth.enrol": everyone(404),
+    "auth.logout": everyone(302),
+    "staff.queue": staff_area(HANDLERS),
+    "admin.home": staff_area(ADMINS),
+}
+URL_VALUES = {"slug": "northfield", "token": "not-a-real-token", "filename": "css/belong.css"}
+
+
+@pytest.fixture
+def clients(app, session, school, login_as):
+    """One client per role; the 'other school' roles belong to a second school."""
+    report = factories.make_report(session, school)
+    other = factories.make_school(session, slug="southbank")
+    session.commit()
+    made = {"anonymous": app.test_client(), "student": app.test_client()}
+    response = post_form(made["student"], "/s/northfield/return", {"receipt": report.receipt})
+    assert response.status_code == 302
+    for name, role in STAFF_ROLES.items():
+        at = other if name.startswith("other_school") else school
+        made[name] = login_as(role, at_school=at, email=f"{name}@test.example")
+    return made
+
+
+SESSION_ENDING = ("auth.logout", "student.leave", "student.quick_exit")
+
+
+def _routes(app):
+    """Every rule as (endpoint, url, method); the ones that end sessions come last."""
+    rules = sorted(app.url_map.iter_rules(), key=lambda r: r.endpoint in SESSION_ENDING)
+    for rule in rules:
+        url = rule.build({arg: URL_VALUES[arg] for arg in rule.arguments})[1]
+        method = "GET" if "GET" in rule.methods else "POST"
+        yield rule.endpoint, url, method
+
+
+def test_every_route_has_expectations(app):
+    """Is every registered route in the access table? (New routes must be added.)"""
+    assert {endpoint for endpoint, _, _ in _routes(app)} == set(EXPECTED)
+
+
+def test_access_matrix(app, clients):
+    """Does every role get exactly the expected status on every route?"""
+    failures = []
+    for endpoint, url, method in _routes(app):
+        for role in ROLES:
+            client = clients[role]
+            if method == "GET":
+                response = client.get(url)
+            else:
+                token = csrf_token(client, "/s/northfield/return")
+                response = client.post(url, data={"csrf_token": token})
+            if response.status_code != EXPECTED[endpoint][role]:
+                failures.append(f"{role} {method} {url}: {response.status_code}, "
+                                f"expected {EXPECTED[endpoint][role]}")
+    assert not failures, "\n".join(failures)
+
+
+def test_other_school_staff_see_nothing_of_this_school(app, session, school, clients):
+    """Do another school's handler and admin see none of this school's cases or staff?"""
+    factories.make_report(session, school, narrative="x", urgency=Urgency.HIGH)
+    session.commit()
+    queue = clients["other_school_handler"].get("/staff/").get_data(as_text=True)
+    assert "There are no cases in your channels." in queue
+    overview = clients["other_school_admin"].get("/admin/").get_data(as_text=True)
+    assert ">other_school_admin@test.example<" in overview  # their own staff
+    assert ">pastoral@test.example<" not in overview and ">admin@test.example<" not in overview
+
+
+def test_handlers_see_only_their_channel(app, session, school, clients):
+    """Does a peer supporter's queue leave out a pastoral case, and the pastoral queue show it?"""
+    factories.make_report(session, school)  # routed to pastoral
+    session.commit()
+    assert "There are no cases in your channels." in clients["peer"].get("/staff/").get_data(
+        as_text=True)
+    assert "Routine" in clients["pastoral"].get("/staff/").get_data(as_text=True)
+
+
+def test_student_receipt_session_is_scoped_to_its_school(app, session, school, clients):
+    """Can a receipt holder of one school see a 'your report' page at another? No."""
+    factories.make_school(session, slug="eastgate")
+    session.commit()
+    response = clients["student"].get("/s/eastgate/your-report")
+    assert response.status_code == 302 and "/s/eastgate/return" in response.location
