@@ -6,12 +6,16 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, Length, Regexp
 
+from reporting.validators import Printable
+
 
 class SignInForm(FlaskForm):
     """Email and password."""
 
     email = EmailField("Email address", validators=[
-        DataRequired("Enter your email address."), Length(max=254)])
+        DataRequired("Enter your email address."), Length(max=254), Printable(),
+        Regexp(r"^[^@\s]+@[^@\s]+$", message="Enter an email address, like name@school.ac.uk."),
+    ])
     password = PasswordField("Password", validators=[
         DataRequired("Enter your password."), Length(max=1024)])
 
