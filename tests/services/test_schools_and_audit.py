@@ -47,7 +47,8 @@ def test_audit_chain_verifies_and_names_an_edited_entry(session, school):
     session.execute(update(AuditEntry).where(AuditEntry.id == third.id).values(actor="someone"))
     session.commit()
     breaks = audit.verify(session)
-    assert [(b.entry_id, b.problem) for b in breaks] == [(third.id, "contents do not match its hash")]
+    assert [(b.entry_id, b.problem) for b in breaks] == [
+        (third.id, "contents do not match its hash")]
 
 
 def test_audit_chain_notices_a_deleted_entry(session, school):

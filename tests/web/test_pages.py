@@ -141,7 +141,8 @@ def test_hostile_input_never_breaks_forms(client, school, value):
         assert "<script>alert(1)</script>" not in response.get_data(as_text=True)
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=40, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.text(max_size=300))
 def test_any_text_in_the_receipt_field_is_handled(client, school, text):
     """Does any unicode at all in the receipt field give a page, never a 500?"""

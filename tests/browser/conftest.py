@@ -1,0 +1,87 @@
+"""Browser harness: the app on a live local server, Debian's Chromium via Playwright, axe-core.
+
+Reuse: take the `page` fixture (a fresh context per test, base URL set) and call
+`assert_accessible(page)` on every page a test reaches.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import sync_playwright
+from werkzeug.serving import make_server
+
+CHROMIUM = os.environ.get("BELONG_CHROMIUM", "/usr/bin/chromium")
+# WCAG 2.0, 2.1 and 2.2 at levels A and AA.
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync"]
+_axe = Axe()
+
+
+def pytest_collection_modifyitems(items):
+    """Mark every test in this folder as a browser test."""
+    for item in items:
+        if "/browser/" in str(item.fspath):
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def live_server(app):
+    """The test app served on a free loopback port in a background thread."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Headless Debian Chromium. Missing Chromium fails loudly: browser tests never skip."""
+    if not os.path.exists(CHROMIUM):
+        pytest.fail(f"Chromium not found at {CHROMIUM}: install it with "
+                    "`apt-get install -y chromium` (browser tests are never skipped)")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True,
+                                             args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    """A fresh browser context (no cookies) and page pointed at the live server."""
+    context = browser.new_context(base_url=live_server)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def neutral_exit(app, live_server):
+    """Point the quick exit at a local page (no network here), restoring it afterwards."""
+    original = app.config["QUICK_EXIT_URL"]
+    app.config["QUICK_EXIT_URL"] = f"{live_server}/static/css/belong.css"
+    yield app.config["QUICK_EXIT_URL"]
+    app.config["QUICK_EXIT_URL"] = original
+
+
+def assert_accessible(page) -> None:
+    """Zero axe-core violations at WCAG 2.2 AA on the page as it is now."""
+    results = _axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS},
+                                      "resultTypes": ["violations"]})
+    assert results.violations_count == 0, f"{page.url}\n{results.generate_report()}"
+
+
+def tab_to(page, selector: str, limit: int = 30) -> None:
+    """Press Tab until the element matching `selector` has focus (keyboard only)."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate("s => document.activeElement.matches(s)", selector):
+            return
+    raise AssertionError(f"could not reach {selector} with the Tab key")

@@ -1,0 +1,161 @@
+"""Every page, in Chromium: zero axe violations, reflow at 400% zoom, keyboard journeys."""
+
+from __future__ import annotations
+
+import pytest
+
+from reporting.domain.roles import Role
+from tests import factories
+from tests.browser.conftest import assert_accessible, tab_to
+
+STUDENT_URLS = ["/", "/s/northfield/", "/s/northfield/support", "/s/northfield/return"]
+NARROW = {"width": 320, "height": 256}  # 1280 x 1024 at 400% zoom
+
+
+@pytest.fixture
+def world(session, school):
+    """A school with a report and one enrolled pastoral officer."""
+    report = factories.make_report(session, school, narrative="Said on the ward round.")
+    officer = factories.make_staff(session, school, Role.PASTORAL_OFFICER)
+    admin = factories.make_staff(session, school, Role.ADMIN)
+    newcomer = factories.make_staff(session, school, Role.PEER_SUPPORTER, enrolled=False)
+    session.commit()
+    return {"report": report, "officer": officer, "admin": admin, "newcomer": newcomer}
+
+
+def _sign_in(page, user, steps_ahead: int = 0) -> None:
+    page.goto("/auth/login")
+    page.fill("#email", user.email)
+    page.fill("#password", factories.PASSWORD)
+    page.click("button[type=submit]")
+    page.fill("#code", factories.totp_code(user, steps_ahead))
+    page.click("button[type=submit]")
+
+
+@pytest.mark.parametrize("url", STUDENT_URLS + ["/auth/login", "/does-not-exist",
+                                                "/auth/enrol/not-a-token"])
+def test_public_pages_have_no_violations(page, world, url):
+    """Does each public page pass axe at WCAG 2.2 AA, and reflow to 320 px without scrolling?"""
+    page.goto(url)
+    assert_accessible(page)
+    page.set_viewport_size(NARROW)
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+
+
+def test_form_errors_are_accessible(page, world):
+    """Do pages showing validation errors (receipt, sign-in) pass axe too?"""
+    page.goto("/s/northfield/return")
+    page.fill("#receipt", "AAAA-BBBB-CCCC-DDDD-EEEE")
+    page.click("button[type=submit]")
+    assert page.locator(".error-summary").is_visible()
+    assert_accessible(page)
+    page.goto("/auth/login")
+    page.click("button[type=submit]")
+    assert page.locator(".error-summary").is_visible()
+    assert_accessible(page)
+
+
+def test_student_report_page_is_accessible(page, world):
+    """Does 'your report', opened with a receipt, pass axe and show the narrative?"""
+    page.goto("/s/northfield/return")
+    page.fill("#receipt", world["report"].receipt)
+    page.click("button[type=submit]")
+    assert page.get_by_text("Said on the ward round.").is_visible()
+    assert_accessible(page)
+
+
+def test_staff_pages_are_accessible(page, world, browser, live_server):
+    """Do the two-factor page, the queue and the admin overview pass axe?"""
+    page.goto("/auth/login")
+    page.fill("#email", world["officer"].email)
+    page.fill("#password", factories.PASSWORD)
+    page.click("button[type=submit]")
+    assert_accessible(page)  # the code page
+    page.fill("#code", factories.totp_code(world["officer"]))
+    page.click("button[type=submit]")
+    assert page.locator("h1").inner_text() == "Case queue"
+    assert_accessible(page)
+    admin_context = browser.new_context(base_url=live_server)
+    admin_page = admin_context.new_page()
+    _sign_in(admin_page, world["admin"])
+    assert admin_page.locator("h1").inner_text() == "Northfield Medical School"
+    assert_accessible(admin_page)
+    admin_context.close()
+
+
+def test_enrolment_pages_are_accessible(page, world):
+    """Do the enrolment password page and the QR code page pass axe?"""
+    newcomer = world["newcomer"]
+    page.goto(f"/auth/enrol/{newcomer.enrolment_token}")
+    assert_accessible(page)
+    page.fill("#password", factories.PASSWORD)
+    page.click("button[type=submit]")
+    assert page.locator("svg.qr").is_visible()
+    assert_accessible(page)
+    page.fill("#code", factories.totp_code(newcomer))
+    page.click("button[type=submit]")
+    assert page.locator("h1").inner_text() == "Case queue"
+
+
+def test_staff_sign_in_with_the_keyboard_alone(page, world):
+    """Can a handler sign in, password and code, using only the keyboard?"""
+    page.goto("/auth/login")
+    tab_to(page, "#email")
+    page.keyboard.type(world["officer"].email)
+    page.keyboard.press("Tab")
+    page.keyboard.type(factories.PASSWORD)
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/auth/two-factor")
+    tab_to(page, "#code")
+    page.keyboard.type(factories.totp_code(world["officer"]))
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/staff/")
+    tab_to(page, "button.link-button")  # sign out is reachable too
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/auth/login")
+
+
+def test_skip_link_is_first_and_moves_focus_to_main(page, world):
+    """Is the first Tab stop the skip link, and does it take focus to the content?"""
+    page.goto("/s/northfield/")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "Skip to main content"
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
+
+
+def test_focus_is_visible(page, world):
+    """Does a focused link show a visible outline (WCAG 2.4.7)?"""
+    page.goto("/s/northfield/")
+    tab_to(page, "#quick-exit")
+    outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+    assert outline not in ("", "none")
+
+
+def test_quick_exit_by_shift_three_times_replaces_the_page(page, world, neutral_exit):
+    """Does pressing Shift three times leave at once, leaving no way Back to Belong?"""
+    page.goto("/s/northfield/support")
+    before = page.evaluate("history.length")
+    for _ in range(3):
+        page.keyboard.press("Shift")
+    page.wait_for_url(neutral_exit)
+    assert page.evaluate("history.length") == before  # Belong's page was replaced, not stacked
+
+
+def test_quick_exit_link_works_with_javascript_off(browser, live_server, world, neutral_exit):
+    """With JavaScript off, does the quick-exit link still leave the site?"""
+    context = browser.new_context(base_url=live_server, java_script_enabled=False)
+    page = context.new_page()
+    page.goto("/s/northfield/")
+    page.click("#quick-exit")
+    page.wait_for_url(neutral_exit)
+    context.close()
+
+
+def test_pages_make_no_third_party_requests(page, world):
+    """Do student pages load anything from another origin? They must not."""
+    seen = []
+    page.on("request", lambda request: seen.append(request.url))
+    for url in STUDENT_URLS:
+        page.goto(url)
+    assert seen and all(u.startswith(page.url.split("/s/")[0]) for u in seen)
