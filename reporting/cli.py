@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import click
 from flask import Flask, current_app, url_for
+from flask.cli import with_appcontext
 from sqlalchemy import select
 
 from reporting.crypto import KdfParams
@@ -40,6 +41,7 @@ def enrolment_url(token: str) -> str:
 
 
 @click.command("create-school")
+@with_appcontext
 @click.option("--slug", required=True, help="Short name used in addresses, e.g. northfield.")
 @click.option("--name", required=True, help="The school's full name.")
 @click.option("--urgent-contact", default="", help="The school's own urgent contact, shown "
@@ -61,6 +63,7 @@ def create_school_command(slug: str, name: str, urgent_contact: str,
 
 
 @click.command("create-staff")
+@with_appcontext
 @click.option("--school", "slug", required=True)
 @click.option("--email", required=True)
 @click.option("--name", required=True)
@@ -85,6 +88,7 @@ def create_staff_command(slug: str, email: str, name: str, role: str, lead: bool
 
 
 @click.command("rotate-password")
+@with_appcontext
 @click.option("--email", required=True)
 @click.option("--password", prompt="New password", hide_input=True, confirmation_prompt=True)
 def rotate_password_command(email: str, password: str) -> None:
@@ -102,6 +106,7 @@ def rotate_password_command(email: str, password: str) -> None:
 
 
 @click.command("audit-verify")
+@with_appcontext
 def audit_verify_command() -> None:
     """Check every audit chain; name the first broken entry of each."""
     breaks = audit.verify(db.session)
@@ -114,6 +119,7 @@ def audit_verify_command() -> None:
 
 
 @click.command("demo")
+@with_appcontext
 def demo_command() -> None:
     """Fill this (development) database with a demo school, staff and cases."""
     from reporting.services.demo import build_demo
