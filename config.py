@@ -59,6 +59,7 @@ class Config:
     KDF_MEMORY_KIB = 64 * 1024
     KDF_PARALLELISM = 1
     HSTS = False
+    PROXY_HOPS = 0
 
     def __init__(self, instance_path: Path) -> None:
         self.instance_path = Path(instance_path)
@@ -68,6 +69,10 @@ class Config:
         values = {k: getattr(self, k) for k in dir(self) if k.isupper()}
         values["REDIS_URL"] = os.environ.get("REDIS_URL") or None
         values["RATELIMIT_STORAGE_URI"] = values["REDIS_URL"] or "memory://"
+        # How many reverse proxies sit in front of the app (their X-Forwarded-* are trusted).
+        values["PROXY_HOPS"] = int(os.environ.get("BELONG_PROXY_HOPS", self.PROXY_HOPS))
+        # The public address, for links printed by commands (enrolment links).
+        values["BASE_URL"] = os.environ.get("BELONG_BASE_URL", "http://127.0.0.1:5000")
         # Where "Leave this site quickly" takes the student.
         values["QUICK_EXIT_URL"] = os.environ.get(
             "BELONG_QUICK_EXIT_URL", "https://www.bbc.co.uk/weather"
@@ -119,6 +124,7 @@ class ProductionConfig(Config):
     ENV_NAME = "production"
     SESSION_COOKIE_SECURE = True
     HSTS = True
+    PROXY_HOPS = 1  # behind a TLS-terminating reverse proxy (docs/deployment.md)
     REQUIRED = {
         "SECRET_KEY": "signs session cookies (generate: python -c 'import secrets; "
         "print(secrets.token_urlsafe(48))')",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import config_class
 
@@ -22,6 +23,10 @@ def create_app(config_name: str | None = None, instance_path: str | None = None,
     )
     app.config.update(config_class(config_name)(Path(app.instance_path)).load())
     app.config.update(overrides)
+    if app.config["PROXY_HOPS"]:
+        # Rate limits key on the client address: behind a proxy it must be the real client's.
+        hops = app.config["PROXY_HOPS"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
     from reporting import cli, http
     from reporting.admin.views import bp as admin_bp

@@ -17,7 +17,7 @@ from reporting.extensions import db
 from reporting.models import School, StaffUser
 from reporting.services import audit
 from reporting.services.schools import create_school
-from reporting.services.staff import create_staff, reset_password
+from reporting.services.staff import create_staff, reissue_enrolment, reset_password
 
 CLI_ACTOR = "cli"
 
@@ -33,10 +33,16 @@ def _school(slug: str) -> School:
     return school
 
 
+def _staff(email: str) -> StaffUser:
+    user = db.session.scalar(select(StaffUser).where(StaffUser.email == email.strip().lower()))
+    if user is None:
+        raise click.ClickException(f"no account for {email}")
+    return user
+
+
 def enrolment_url(token: str) -> str:
-    """The absolute enrolment link, for printing (uses SERVER_NAME or localhost)."""
-    with current_app.test_request_context(base_url=current_app.config.get(
-            "BELONG_BASE_URL", "http://127.0.0.1:5000")):
+    """The absolute enrolment link, for printing (on BELONG_BASE_URL)."""
+    with current_app.test_request_context(base_url=current_app.config["BASE_URL"]):
         return url_for("auth.enrol", token=token, _external=True)
 
 
@@ -93,9 +99,7 @@ def create_staff_command(slug: str, email: str, name: str, role: str, lead: bool
 @click.option("--password", prompt="New password", hide_input=True, confirmation_prompt=True)
 def rotate_password_command(email: str, password: str) -> None:
     """Set a new password; the old key pair is lost and their sessions end."""
-    user = db.session.scalar(select(StaffUser).where(StaffUser.email == email.strip().lower()))
-    if user is None:
-        raise click.ClickException(f"no account for {email}")
+    user = _staff(email)
     try:
         reset_password(db.session, CLI_ACTOR, user, password=password, params=_params())
     except Conflict as exc:
@@ -103,6 +107,19 @@ def rotate_password_command(email: str, password: str) -> None:
     db.session.commit()
     click.echo(f"New password set for {user.email}. Their sessions have ended. Cases wrapped "
                "for their old key need an escrow re-grant before they can read them again.")
+
+
+@click.command("new-enrolment-link")
+@with_appcontext
+@click.option("--email", required=True)
+def new_enrolment_link_command(email: str) -> None:
+    """Issue a fresh enrolment link (lost authenticator, or the first link expired)."""
+    user = _staff(email)
+    lifetime = current_app.config["ENROLMENT_LINK_LIFETIME"]
+    token = reissue_enrolment(db.session, CLI_ACTOR, user, lifetime)
+    db.session.commit()
+    click.echo(f"Their old authenticator no longer works and their sessions have ended.\n"
+               f"New one-time enrolment link (valid {lifetime}):\n  {enrolment_url(token)}")
 
 
 @click.command("audit-verify")
@@ -145,5 +162,5 @@ def demo_command() -> None:
 def init_app(app: Flask) -> None:
     """Register the commands."""
     for command in (create_school_command, create_staff_command, rotate_password_command,
-                    audit_verify_command, demo_command):
+                    new_enrolment_link_command, audit_verify_command, demo_command):
         app.cli.add_command(command)

@@ -64,6 +64,6 @@ def gate():
 def init_app(app: Flask) -> None:
     """Wire the loader and the gate."""
     login_manager.user_loader(load_user)
-    login_manager.session_protection = None  # sessions are server-side; no IP hash in cookies
+    login_manager.session_protection = None  # sessions are server-side rows with timeouts
     login_manager.login_view = "auth.login"
     app.before_request(gate)

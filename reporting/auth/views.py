@@ -77,6 +77,7 @@ def second_factor():
             user.session_token = session.pop(PENDING)
             session.pop(ENROLMENT, None)
             login_user(user)
+            session.pop("_id", None)  # Flask-Login's hash of IP and browser: not needed, not kept
             return redirect(home_for(user))
     qr = None
     if enrolling and session.get(ENROLMENT):

@@ -7,6 +7,7 @@ import json
 from dataclasses import dataclass
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from reporting.models import AuditEntry, AuditHead
@@ -41,8 +42,12 @@ def record(
     """Append an entry in the caller's transaction. Never pass report contents in `detail`."""
     head = session.get(AuditHead, chain, with_for_update=True)
     if head is None:
-        head = AuditHead(chain=chain, seq=0, entry_hash=GENESIS)
-        session.add(head)
+        try:  # the first entry of a chain: two writers may race to create its head
+            with session.begin_nested():
+                session.add(AuditHead(chain=chain, seq=0, entry_hash=GENESIS))
+        except IntegrityError:
+            pass
+        head = session.get(AuditHead, chain, with_for_update=True, populate_existing=True)
     entry = AuditEntry(
         chain=chain,
         seq=head.seq + 1,

@@ -133,15 +133,16 @@ def find_session(
         return None
     now = utcnow()
     if pending:
-        expired = (row.second_factor_at is not None
-                   or now - row.created_at > timeouts.pending_second_factor)
+        if row.second_factor_at is not None:
+            return None
+        expired = now - row.created_at > timeouts.pending_second_factor
     else:
-        expired = (row.second_factor_at is None
-                   or now - row.last_seen_at > timeouts.idle
+        if row.second_factor_at is None:
+            return None
+        expired = (now - row.last_seen_at > timeouts.idle
                    or now - row.created_at > timeouts.absolute)
     if expired:
-        if row.second_factor_at is not None:
-            row.ended_at = now
+        _end(row)
         return None
     row.last_seen_at = now
     return row
@@ -152,9 +153,15 @@ def session_private_key(staff_session: StaffSession, session_key: bytes) -> byte
     return crypto.unseal(session_key, staff_session.sealed_private_key, SESSION_KEY_CONTEXT)
 
 
+def _end(staff_session: StaffSession) -> None:
+    """End a session and destroy its copy of the private key, so no later dump holds it."""
+    staff_session.ended_at = utcnow()
+    staff_session.sealed_private_key = b""
+
+
 def sign_out(session: Session, staff_session: StaffSession) -> None:
     """End a session so its token and key are useless."""
-    staff_session.ended_at = utcnow()
+    _end(staff_session)
     _audit_user(session, staff_session.staff, "logout")
 
 

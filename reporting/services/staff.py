@@ -91,6 +91,31 @@ def create_staff(
     return NewStaff(user, token)
 
 
+def _end_sessions(session: Session, user: StaffUser) -> None:
+    """End every session of a user and destroy each session's copy of their key."""
+    session.execute(
+        update(StaffSession)
+        .where(StaffSession.staff_id == user.id, StaffSession.ended_at.is_(None))
+        .values(ended_at=utcnow(), sealed_private_key=b"")
+    )
+
+
+def reissue_enrolment(session: Session, actor: str, user: StaffUser,
+                      lifetime: timedelta) -> str:
+    """A fresh enrolment link for a lost authenticator or an expired link.
+
+    The old authenticator stops working at once and every session ends; the
+    password and key pair stay. Returns the new enrolment token.
+    """
+    user.totp_secret = pyotp.random_base32()
+    user.totp_enrolled_at = user.totp_last_counter = None
+    token = _new_enrolment(user, lifetime)
+    _end_sessions(session, user)
+    audit.record(session, audit.school_chain(user.school_id), actor, "staff.enrolment_reissued",
+                 f"staff:{user.id}")
+    return token
+
+
 def reset_password(
     session: Session,
     actor: str,
@@ -108,10 +133,6 @@ def reset_password(
     """
     check_password(password)
     _set_password_and_keys(user, password, params)
-    session.execute(
-        update(StaffSession)
-        .where(StaffSession.staff_id == user.id, StaffSession.ended_at.is_(None))
-        .values(ended_at=utcnow())
-    )
+    _end_sessions(session, user)
     audit.record(session, audit.school_chain(user.school_id), actor, "staff.password_reset",
                  f"staff:{user.id}")

@@ -71,6 +71,22 @@ def test_rotate_password_changes_keys_and_old_password_fails(app, session, schoo
     assert sign_in(client, user, password="the new password ok").status_code == 302
 
 
+def test_new_enrolment_link_replaces_a_lost_authenticator(app, session, school):
+    """Does new-enrolment-link stop the old authenticator and let the new one enrol?"""
+    user = factories.make_staff(session, school, Role.PASTORAL_OFFICER)
+    session.commit()
+    old_secret = user.totp_secret
+    result = app.test_cli_runner().invoke(args=["new-enrolment-link", "--email", user.email])
+    assert result.exit_code == 0, result.output
+    session.refresh(user)
+    assert user.totp_secret != old_secret and user.totp_enrolled_at is None
+    path = re.search(r"https?://[^/]+(/auth/enrol/\S+)", result.output).group(1)
+    client = app.test_client()
+    assert post_form(client, path, {"password": factories.PASSWORD}).status_code == 302
+    done = post_form(client, "/auth/two-factor", {"code": factories.totp_code(user)})
+    assert done.location.endswith("/staff/")
+
+
 def test_audit_verify_finds_an_edited_row(app, session, school):
     """Does audit-verify pass, then name the entry someone edited in the database?"""
     runner = app.test_cli_runner()

@@ -76,7 +76,8 @@ def test_idle_session_expires(login_as, session):
     session.execute(update(StaffSession).values(last_seen_at=utcnow() - timedelta(minutes=31)))
     session.commit()
     assert client.get("/staff/").location.endswith("/auth/login")
-    assert session.scalar(select(StaffSession.ended_at)) is not None
+    ended = session.scalar(select(StaffSession))
+    assert ended.ended_at is not None and ended.sealed_private_key == b""
 
 
 def test_sign_out_ends_the_server_session(login_as, app, session):
@@ -88,6 +89,15 @@ def test_sign_out_ends_the_server_session(login_as, app, session):
     thief = app.test_client()
     thief.set_cookie("belong_session", stolen)
     assert thief.get("/staff/").status_code == 302
+    assert session.scalar(select(StaffSession.sealed_private_key)) == b""  # nothing left to open
+
+
+def test_staff_cookie_holds_no_fingerprint_of_the_client(login_as, app):
+    """Does the signed-in cookie carry no hash of the IP address or browser (Flask-Login _id)?"""
+    client = login_as(Role.PASTORAL_OFFICER)
+    with client.session_transaction() as cookie:
+        assert "_id" not in cookie and set(cookie) <= {"_user_id", "_fresh", "staff_key",
+                                                       "csrf_token"}
 
 
 def test_missing_csrf_token_is_refused(client, session, school):

@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from reporting import create_app
-from reporting.extensions import limiter
+from reporting.extensions import limiter, pseudonymous_client
 from reporting.http import _NoClientAddress
 from tests import factories
 from tests.conftest import post_form
@@ -72,6 +72,19 @@ def test_production_adds_hsts_and_secure_cookies(monkeypatch, tmp_path):
     response = app.test_client().get("/auth/login")
     assert "max-age=" in response.headers["Strict-Transport-Security"]
     assert "Secure" in response.headers["Set-Cookie"]
+
+
+def test_production_rate_limits_the_real_client_behind_the_proxy(monkeypatch, tmp_path):
+    """Behind the proxy, are clients told apart by X-Forwarded-For, not lumped together?"""
+    monkeypatch.setenv("SECRET_KEY", "s" * 40)
+    monkeypatch.setenv("BELONG_HMAC_KEY", "h" * 40)
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'prod.sqlite'}")
+    app = create_app("production", instance_path=str(tmp_path))
+    seen = []
+    app.before_request(lambda: seen.append(pseudonymous_client()))
+    for address in ("203.0.113.1", "203.0.113.2"):
+        app.test_client().get("/auth/login", headers={"X-Forwarded-For": address})
+    assert len(set(seen)) == 2 and not any("203.0.113" in key for key in seen)
 
 
 def test_error_pages_are_friendly_and_never_a_stack_trace(tmp_path, monkeypatch):
