@@ -52,8 +52,14 @@ class Config:
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = False
     WTF_CSRF_TIME_LIMIT = 3600 * 4
+    EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
+    EVIDENCE_MAX_FILES = 5
+    # Five files of 10 MB and the form around them.
     MAX_CONTENT_LENGTH = 60 * 1024 * 1024
     LOGIN_RATE_LIMIT = "10 per minute;30 per hour"
+    RECEIPT_RATE_LIMIT = "5 per minute;20 per hour"
+    # Every step of the report form is a POST; a report takes five or six.
+    REPORT_RATE_LIMIT = "30 per minute;120 per hour"
     # Argon2id for passwords and receipts: OWASP / DESIGN.md minimum.
     KDF_TIME_COST = 3
     KDF_MEMORY_KIB = 64 * 1024

@@ -34,7 +34,8 @@ def create_app(config_name: str | None = None, instance_path: str | None = None,
     from reporting.auth.views import bp as auth_bp
     from reporting.extensions import csrf, db, limiter, login_manager, migrate
     from reporting.staff.views import bp as staff_bp
-    from reporting.student.views import bp as student_bp
+    from reporting.student import bp as student_bp
+    from reporting.student import followup_views, report_views, views  # noqa: F401 (routes)
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True,

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pyotp
 
 from reporting.crypto import KdfParams
-from reporting.domain.report import Ground, Responsible, Setting, Urgency, Want
+from reporting.domain.report import Ground, Impact, Responsible, Setting, Urgency, Want
 from reporting.domain.roles import Role
 from reporting.models import School, StaffUser
 from reporting.models.base import utcnow
@@ -41,18 +41,20 @@ def make_staff(session, school: School, role: Role, *, email: str | None = None,
     return new.user
 
 
-def make_report(session, school: School, **overrides) -> Submitted:
+def make_report(session, school: School, submission_id: str | None = None,
+                **overrides) -> Submitted:
     """A report with sensible answers; override any Draft field."""
     answers = dict(
         narrative="Something happened on placement.",
         setting=Setting.CLINICAL_PLACEMENT,
         responsible=Responsible.CLINICIAN,
+        impact=Impact.SOME,
         urgency=Urgency.LOW,
         grounds=frozenset({Ground.RACE}),
         wants=frozenset({Want.SUPPORT}),
     )
     answers.update(overrides)
-    return submit_report(session, school, Draft(**answers))
+    return submit_report(session, school, Draft(**answers), submission_id)
 
 
 def totp_code(user: StaffUser, steps_ahead: int = 0) -> str:

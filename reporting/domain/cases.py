@@ -1,8 +1,14 @@
-"""Case statuses and how each is described to a student and to staff."""
+"""Case statuses, the actions that move between them, and the one table that decides.
+
+submitted -> acknowledged -> in_progress -> awaiting_reporter <-> in_progress -> resolved
+-> closed, with reopened, and withdrawn (by the student) from any open state.
+"""
 
 from __future__ import annotations
 
 from enum import StrEnum
+
+from reporting.domain.errors import BelongError
 
 
 class CaseStatus(StrEnum):
@@ -28,13 +34,68 @@ class CaseStatus(StrEnum):
         return STUDENT_WORDS[self]
 
 
-STUDENT_WORDS = {
-    CaseStatus.SUBMITTED: "We have your report. Nobody has opened it yet.",
-    CaseStatus.ACKNOWLEDGED: "Someone has read your report and will be in touch.",
-    CaseStatus.IN_PROGRESS: "Someone is working on your report.",
-    CaseStatus.AWAITING_REPORTER: "We have asked you something. Please read the messages below.",
-    CaseStatus.RESOLVED: "We think this is resolved. You can still reply if it is not.",
-    CaseStatus.CLOSED: "This report is closed.",
-    CaseStatus.REOPENED: "This report has been reopened.",
-    CaseStatus.WITHDRAWN: "You withdrew this report.",
+class Action(StrEnum):
+    """Something a handler or the reporter does to a case."""
+
+    ACKNOWLEDGE = "acknowledge"
+    START = "start"
+    ASK_REPORTER = "ask_reporter"
+    REPORTER_REPLIED = "reporter_replied"
+    RESOLVE = "resolve"
+    CLOSE = "close"
+    REOPEN = "reopen"
+    WITHDRAW = "withdraw"
+
+
+class InvalidTransition(BelongError):
+    """The action is not allowed from the case's current status."""
+
+    def __init__(self, status: CaseStatus, action: Action) -> None:
+        super().__init__(f"A case that is {status.label.lower()} cannot be {PAST[action]}.")
+        self.status, self.action = status, action
+
+
+S, A = CaseStatus, Action
+_OPEN = (S.SUBMITTED, S.ACKNOWLEDGED, S.IN_PROGRESS, S.AWAITING_REPORTER, S.RESOLVED, S.REOPENED)
+TRANSITIONS: dict[tuple[CaseStatus, Action], CaseStatus] = {
+    (S.SUBMITTED, A.ACKNOWLEDGE): S.ACKNOWLEDGED,
+    (S.ACKNOWLEDGED, A.START): S.IN_PROGRESS,
+    (S.REOPENED, A.START): S.IN_PROGRESS,
+    (S.IN_PROGRESS, A.ASK_REPORTER): S.AWAITING_REPORTER,
+    (S.AWAITING_REPORTER, A.REPORTER_REPLIED): S.IN_PROGRESS,
+    (S.ACKNOWLEDGED, A.RESOLVE): S.RESOLVED,
+    (S.IN_PROGRESS, A.RESOLVE): S.RESOLVED,
+    (S.AWAITING_REPORTER, A.RESOLVE): S.RESOLVED,
+    (S.RESOLVED, A.CLOSE): S.CLOSED,
+    (S.RESOLVED, A.REOPEN): S.REOPENED,
+    (S.CLOSED, A.REOPEN): S.REOPENED,
+    **{(status, A.WITHDRAW): S.WITHDRAWN for status in _OPEN},
 }
+PAST = {
+    A.ACKNOWLEDGE: "acknowledged", A.START: "started", A.ASK_REPORTER: "sent back to the student",
+    A.REPORTER_REPLIED: "answered by the student", A.RESOLVE: "resolved", A.CLOSE: "closed",
+    A.REOPEN: "reopened", A.WITHDRAW: "withdrawn",
+}
+STUDENT_WORDS = {
+    S.SUBMITTED: "We have your report. Nobody has opened it yet.",
+    S.ACKNOWLEDGED: "Someone has read your report and will be in touch.",
+    S.IN_PROGRESS: "Someone is working on your report.",
+    S.AWAITING_REPORTER: "We have asked you something. Please read the messages below.",
+    S.RESOLVED: "We think this is resolved. You can still reply if it is not.",
+    S.CLOSED: "This report is closed.",
+    S.REOPENED: "This report has been reopened.",
+    S.WITHDRAWN: "You withdrew this report. Nobody will act on it.",
+}
+
+
+def next_status(status: CaseStatus, action: Action) -> CaseStatus:
+    """The status an action leads to, or InvalidTransition."""
+    try:
+        return TRANSITIONS[(status, action)]
+    except KeyError:
+        raise InvalidTransition(status, action) from None
+
+
+def allowed_actions(status: CaseStatus) -> list[Action]:
+    """The actions possible from a status, in a stable order."""
+    return [action for action in Action if (status, action) in TRANSITIONS]

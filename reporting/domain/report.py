@@ -59,6 +59,23 @@ class Want(StrEnum):
     RECORD_ONLY = "record_only"
 
 
+class When(StrEnum):
+    """How precisely the student can say when it happened."""
+
+    DATE = "date"
+    MONTH = "month"
+    PERIOD = "period"
+    UNSURE = "unsure"
+
+
+class Impact(StrEnum):
+    """How much it is affecting the student."""
+
+    LITTLE = "little"
+    SOME = "some"
+    SEVERE = "severe"
+
+
 class Urgency(StrEnum):
     """How urgent it feels to the student."""
 
@@ -99,6 +116,13 @@ LABELS: dict[StrEnum, str] = {
     Want.INFORMAL: "Sort it out informally",
     Want.FORMAL: "Make a formal complaint or ask for an investigation",
     Want.RECORD_ONLY: "Only put it on record",
+    When.DATE: "On a particular day",
+    When.MONTH: "Around a month I can name",
+    When.PERIOD: "Over a period of time, or more than once",
+    When.UNSURE: "I am not sure, or I'd rather not say",
+    Impact.LITTLE: "A little",
+    Impact.SOME: "Quite a lot",
+    Impact.SEVERE: "Severely: it is affecting my health, studies or placement",
     Urgency.LOW: "It can wait",
     Urgency.MEDIUM: "I would like a reply soon",
     Urgency.HIGH: "It is urgent",
@@ -108,3 +132,18 @@ LABELS: dict[StrEnum, str] = {
 def label(choice: StrEnum) -> str:
     """The plain-language label of any answer."""
     return LABELS[choice]
+
+
+def choices(enum: type[StrEnum]) -> list[tuple[str, str]]:
+    """(value, label) pairs for a form field."""
+    return [(member.value, LABELS[member]) for member in enum]
+
+
+# Limits shown to the student before they reach them.
+NARRATIVE_MAX = 10_000
+OTHER_GROUND_MAX = 200
+NAME_MAX = 120
+STUDENT_ID_MAX = 40
+CONTACT_MAX = 254
+MESSAGE_MAX = 5_000
+IDENTITY_FIELDS = ("name", "student_id", "contact")

@@ -1,8 +1,8 @@
 """Typed SQLAlchemy models. Confidential columns hold ciphertext only."""
 
 from reporting.models.audit import AuditEntry, AuditHead
-from reporting.models.case import Case, CaseEvent
-from reporting.models.report import Report, ReportChoice, ReportField, WrappedKey
+from reporting.models.case import Case, CaseEvent, Message
+from reporting.models.report import Evidence, Report, ReportChoice, ReportField, WrappedKey
 from reporting.models.school import Channel, School
 from reporting.models.staff import ChannelMembership, StaffSession, StaffUser
 
@@ -13,6 +13,8 @@ __all__ = [
     "CaseEvent",
     "Channel",
     "ChannelMembership",
+    "Evidence",
+    "Message",
     "Report",
     "ReportChoice",
     "ReportField",

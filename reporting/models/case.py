@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, String
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, Integer, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from reporting.domain.cases import CaseStatus
@@ -45,6 +45,9 @@ class Case(db.Model):
     events: Mapped[list[CaseEvent]] = relationship(
         order_by="CaseEvent.id", cascade="all, delete-orphan", back_populates="case"
     )
+    messages: Mapped[list[Message]] = relationship(
+        order_by="Message.created_at", cascade="all, delete-orphan"
+    )
 
     @property
     def case_status(self) -> CaseStatus:
@@ -70,3 +73,21 @@ class CaseEvent(db.Model):
     reason: Mapped[str] = mapped_column(String(500), default="")
 
     case: Mapped[Case] = relationship(back_populates="events")
+
+
+class Message(db.Model):
+    """A message between the reporter and the handlers, sealed under the content key."""
+
+    __tablename__ = "messages"
+    __table_args__ = (CheckConstraint("author IN ('reporter', 'staff')", name="author"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    case_id: Mapped[str] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    author: Mapped[str] = mapped_column(String(10))
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id", ondelete="SET NULL"))
+    # Handlers choose whether the student sees their name; otherwise only the channel.
+    signed: Mapped[bool] = mapped_column(Boolean, default=False)
+    body_sealed: Mapped[bytes] = mapped_column(LargeBinary)
+
+    staff: Mapped[StaffUser | None] = relationship()

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from reporting.crypto import KdfParams
 from reporting.domain.cases import CaseStatus
-from reporting.domain.report import Ground, Responsible, Setting, Urgency, Want
+from reporting.domain.report import Ground, Impact, Responsible, Setting, Urgency, Want, When
 from reporting.domain.roles import Role
 from reporting.models import CaseEvent, School, StaffUser
 from reporting.models.base import utcnow
@@ -81,8 +81,9 @@ def build_demo(session: Session, *, params: KdfParams, enrolment_lifetime: timed
     for narrative, setting, responsible, grounds, wants, urgency, days_ago, steps in CASES:
         submitted = submit_report(session, school, Draft(
             narrative=narrative, setting=setting, responsible=responsible, urgency=urgency,
+            impact=Impact.SEVERE if urgency is Urgency.HIGH else Impact.SOME,
             grounds=frozenset(grounds), wants=frozenset(wants), not_safe=urgency is Urgency.HIGH,
-            occurred_on=date.today() - timedelta(days=days_ago + 1),
+            occurred_kind=When.DATE, occurred_on=date.today() - timedelta(days=days_ago + 1),
         ))
         _backdate(submitted.case, days_ago, steps, staff)
         receipts.append((submitted.receipt, narrative[:60]))

@@ -1,4 +1,4 @@
-"""Submitting a report and coming back to it with a receipt."""
+"""Submitting a report, and opening it again with a receipt."""
 
 from __future__ import annotations
 
@@ -11,8 +11,17 @@ from sqlalchemy.orm import Session
 from reporting import crypto
 from reporting.domain import receipts
 from reporting.domain.cases import CaseStatus
-from reporting.domain.errors import InvalidReceipt
-from reporting.domain.report import Ground, Responsible, Setting, Urgency, Want
+from reporting.domain.errors import Conflict, InvalidReceipt
+from reporting.domain.report import (
+    IDENTITY_FIELDS,
+    Ground,
+    Impact,
+    Responsible,
+    Setting,
+    Urgency,
+    Want,
+    When,
+)
 from reporting.domain.roles import ChannelKind
 from reporting.domain.routing import Answers, route
 from reporting.models import (
@@ -28,13 +37,15 @@ from reporting.models import (
 )
 from reporting.models.base import new_id
 from reporting.services import audit
+from reporting.services.evidence import CleanFile, seal_evidence
 
-REPORTER_CONTEXT = b"belong/reporter-data-key"
+CONTENT, IDENTITY = "content", "identity"
+REPORTER_CONTEXT = b"belong/reporter/"
 
 
-def wrap_context(report_id: str) -> bytes:
-    """Associated data binding a wrapped data key to its report."""
-    return f"belong/data-key/{report_id}".encode()
+def wrap_context(report_id: str, scope: str) -> bytes:
+    """Associated data binding a wrapped key to its report and scope."""
+    return f"belong/{scope}-key/{report_id}".encode()
 
 
 @dataclass(frozen=True)
@@ -44,14 +55,18 @@ class Draft:
     narrative: str
     setting: Setting
     responsible: Responsible
+    impact: Impact
     urgency: Urgency
     grounds: frozenset[Ground]
     wants: frozenset[Want]
-    not_safe: bool = False
+    occurred_kind: When = When.UNSURE
     occurred_on: date | None = None
-    occurred_over_period: bool = False
+    other_ground: str = ""
+    not_safe: bool = False
     identity: dict[str, str] = field(default_factory=dict)  # empty when anonymous
+    share_identity_with: frozenset[ChannelKind] = frozenset()
     chosen_channel: ChannelKind | None = None
+    files: tuple[CleanFile, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -63,7 +78,16 @@ class Submitted:
     receipt: str
 
 
-def _handlers(session: Session, channel_id: int) -> list[StaffUser]:
+@dataclass(frozen=True)
+class Keys:
+    """A report's two data keys; identity is None for holders not allowed to see it."""
+
+    content: bytes
+    identity: bytes | None
+
+
+def channel_handlers(session: Session, channel_id: int) -> list[StaffUser]:
+    """The active handlers of a channel."""
     return list(session.scalars(
         select(StaffUser)
         .join(ChannelMembership, ChannelMembership.staff_id == StaffUser.id)
@@ -71,53 +95,78 @@ def _handlers(session: Session, channel_id: int) -> list[StaffUser]:
     ))
 
 
-def submit_report(session: Session, school: School, draft: Draft) -> Submitted:
-    """Encrypt and store a report with its case, keys, first event and audit entry.
+def _seal_fields(report_id: str, key: bytes, values: dict[str, str]) -> list[ReportField]:
+    return [ReportField(name=name, ciphertext=crypto.seal(
+        key, value.encode(), crypto.field_context(report_id, name)))
+        for name, value in values.items() if value]
 
-    Everything is added to the caller's transaction: the caller commits once, so
-    either all of it exists or none of it does.
+
+def wrap_for_handlers(report_id: str, scope: str, key: bytes,
+                      handlers: list[StaffUser]) -> list[WrappedKey]:
+    """A key wrapped for each handler's public key."""
+    context = wrap_context(report_id, scope)
+    return [WrappedKey(scope=scope, holder="staff", staff_id=handler.id,
+                       wrapped=crypto.wrap_key(handler.public_key, key, context))
+            for handler in handlers]
+
+
+def _wraps(report_id: str, school: School, reporter_key: bytes, keys: Keys,
+           handlers: list[StaffUser], identity_visible: bool) -> list[WrappedKey]:
+    wraps = []
+    for scope, key in ((CONTENT, keys.content), (IDENTITY, keys.identity)):
+        context = wrap_context(report_id, scope)
+        wraps += [
+            WrappedKey(scope=scope, holder="escrow",
+                       wrapped=crypto.wrap_key(school.escrow_public_key, key, context)),
+            WrappedKey(scope=scope, holder="reporter",
+                       wrapped=crypto.seal(reporter_key, key, REPORTER_CONTEXT + context)),
+        ]
+        if scope == CONTENT or identity_visible:
+            wraps += wrap_for_handlers(report_id, scope, key, handlers)
+    return wraps
+
+
+def submit_report(session: Session, school: School, draft: Draft,
+                  submission_id: str | None = None) -> Submitted:
+    """Encrypt and store a report with its case, keys, files, first event and audit entry.
+
+    Everything joins the caller's transaction: the caller commits once, so either
+    all of it exists or none of it does. A repeated submission id is refused.
     """
+    digest = crypto.token_digest(submission_id) if submission_id else None
+    if digest and session.scalar(select(Report.id).where(Report.submission_digest == digest)):
+        raise Conflict("This report was already sent. Its receipt was shown when it was sent.")
     decision = route(Answers(wants=draft.wants, urgency=draft.urgency, not_safe=draft.not_safe))
     chosen = draft.chosen_channel or decision.channel
     channel = school.channel(chosen)
     receipt = receipts.new_receipt()
-    derived = crypto.derive_keys(receipts.normalise(receipt), school.receipt_salt,
-                                 crypto.KdfParams.decode(school.receipt_kdf_params))
+    reporter_key = crypto.derive_keys(receipts.normalise(receipt), school.receipt_salt,
+                                      crypto.KdfParams.decode(school.receipt_kdf_params))
+    report_id = new_id()  # chosen before the row exists: every ciphertext is bound to it
+    keys = Keys(crypto.random_key(), crypto.random_key())
     report = Report(
-        id=new_id(),  # chosen before the row exists: ciphertexts are bound to it
-        school_id=school.id,
-        receipt_verifier=derived.verifier,
-        anonymous=not draft.identity,
-        occurred_on=draft.occurred_on,
-        occurred_over_period=draft.occurred_over_period,
-        setting=draft.setting.value,
-        responsible=draft.responsible.value,
-        urgency=draft.urgency.value,
-        not_safe=draft.not_safe,
-        recommended_channel=decision.channel.value,
-        chosen_channel=chosen.value,
+        id=report_id, school_id=school.id, receipt_verifier=reporter_key.verifier,
+        submission_digest=digest, anonymous=not draft.identity,
+        occurred_kind=draft.occurred_kind.value, occurred_on=draft.occurred_on,
+        setting=draft.setting.value, responsible=draft.responsible.value,
+        impact=draft.impact.value, urgency=draft.urgency.value, not_safe=draft.not_safe,
+        recommended_channel=decision.channel.value, chosen_channel=chosen.value,
     )
-    data_key = crypto.random_key()
-    secrets_by_field = {"narrative": draft.narrative, **draft.identity}
-    report.fields = [
-        ReportField(name=name, ciphertext=crypto.seal(
-            data_key, value.encode(), crypto.field_context(report.id, name)))
-        for name, value in secrets_by_field.items()
-    ]
+    report.fields = (
+        _seal_fields(report_id, keys.content, {"narrative": draft.narrative,
+                                               "other_ground": draft.other_ground})
+        + _seal_fields(report_id, keys.identity, draft.identity)
+    )
     report.choices = (
         [ReportChoice(question="ground", value=g.value) for g in sorted(draft.grounds)]
         + [ReportChoice(question="want", value=w.value) for w in sorted(draft.wants)]
+        + [ReportChoice(question="share_identity", value=c.value)
+           for c in sorted(draft.share_identity_with) if draft.identity]
     )
-    context = wrap_context(report.id)
-    report.wrapped_keys = [
-        WrappedKey(holder="escrow", wrapped=crypto.wrap_key(school.escrow_public_key, data_key,
-                                                            context)),
-        WrappedKey(holder="reporter", wrapped=crypto.seal(derived.key, data_key,
-                                                          REPORTER_CONTEXT + context)),
-        *(WrappedKey(holder="staff", staff_id=handler.id,
-                     wrapped=crypto.wrap_key(handler.public_key, data_key, context))
-          for handler in _handlers(session, channel.id)),
-    ]
+    identity_visible = bool(draft.identity) and chosen in draft.share_identity_with
+    report.wrapped_keys = _wraps(report_id, school, reporter_key.key, keys,
+                                 channel_handlers(session, channel.id), identity_visible)
+    report.evidence = [seal_evidence(report_id, keys.content, f) for f in draft.files]
     case = Case(school_id=school.id, report=report, channel_id=channel.id,
                 urgent=decision.urgent, status=CaseStatus.SUBMITTED.value)
     case.events.append(CaseEvent(actor_kind="reporter", action="submit",
@@ -125,13 +174,14 @@ def submit_report(session: Session, school: School, draft: Draft) -> Submitted:
     session.add_all([report, case])
     session.flush()
     audit.record(session, audit.school_chain(school.id), "reporter", "report.submit",
-                 f"case:{case.id}", channel=chosen.value)
+                 f"case:{case.id}", channel=chosen.value,
+                 overrode_recommendation=chosen is not decision.channel)
     return Submitted(report, case, receipt)
 
 
 @dataclass(frozen=True)
 class ReceiptAccess:
-    """What a receipt opens: the report and the key that unwraps the reporter's data key."""
+    """What a receipt opens: the report and the key that unwraps the reporter's data keys."""
 
     report: Report
     wrapping_key: bytes
@@ -153,15 +203,23 @@ def open_receipt(session: Session, school: School, typed: str) -> ReceiptAccess:
     return ReceiptAccess(report, derived.key)
 
 
-def read_own_report(session: Session, report: Report, wrapping_key: bytes) -> dict[str, str]:
-    """Decrypt the reporter's own confidential fields with their receipt-derived key."""
-    wrapped = session.scalar(select(WrappedKey.wrapped).where(
-        WrappedKey.report_id == report.id, WrappedKey.holder == "reporter"))
-    if wrapped is None:
+def reporter_keys(session: Session, report: Report, wrapping_key: bytes) -> Keys:
+    """Unwrap the reporter's copies of the report's data keys."""
+    wrapped = dict(session.execute(select(WrappedKey.scope, WrappedKey.wrapped).where(
+        WrappedKey.report_id == report.id, WrappedKey.holder == "reporter")).all())
+    if CONTENT not in wrapped:
         raise InvalidReceipt
-    data_key = crypto.unseal(wrapping_key, wrapped, REPORTER_CONTEXT + wrap_context(report.id))
-    return {
-        field.name: crypto.unseal(data_key, field.ciphertext,
-                                  crypto.field_context(report.id, field.name)).decode()
-        for field in report.fields
-    }
+    return Keys(*(crypto.unseal(wrapping_key, wrapped[scope],
+                                REPORTER_CONTEXT + wrap_context(report.id, scope))
+                  for scope in (CONTENT, IDENTITY)))
+
+
+def read_fields(report: Report, keys: Keys) -> dict[str, str]:
+    """Decrypt the fields these keys may open (identity fields only with the identity key)."""
+    opened = {}
+    for item in report.fields:
+        key = keys.identity if item.name in IDENTITY_FIELDS else keys.content
+        if key is not None:
+            opened[item.name] = crypto.unseal(
+                key, item.ciphertext, crypto.field_context(report.id, item.name)).decode()
+    return opened

@@ -1,11 +1,13 @@
-"""Forms a student fills in."""
+"""The small forms a student fills in (the report form has its own module)."""
 
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import StringField
-from wtforms.validators import DataRequired, Length
+from wtforms import BooleanField, HiddenField, MultipleFileField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Regexp
 
+from reporting.domain.report import MESSAGE_MAX
+from reporting.student.report_form import CHANNELS, Checkboxes
 from reporting.validators import Printable
 
 
@@ -17,6 +19,44 @@ class ReturnForm(FlaskForm):
         Length(max=64, message="A receipt is 20 letters and numbers, with or without dashes."),
         Printable(),
     ])
+
+
+class ReceiptKeptForm(FlaskForm):
+    """'I have kept my receipt', with the receipt carried so it can be shown again."""
+
+    receipt = HiddenField(validators=[Regexp(r"^[0-9A-Z-]{20,24}$")])
+    kept = BooleanField("I have saved my receipt somewhere safe", validators=[
+        DataRequired("Tick the box once your receipt is saved. Without it, nobody can open "
+                     "your report again.")])
+
+
+class ReplyForm(FlaskForm):
+    """A message to the people handling the report."""
+
+    message = TextAreaField("Your message", validators=[
+        DataRequired("Write your message first."),
+        Length(max=MESSAGE_MAX, message=f"Keep a message under {MESSAGE_MAX:,} characters."),
+        Printable(allow_newlines=True)])
+
+
+class FilesForm(FlaskForm):
+    """More evidence."""
+
+    files = MultipleFileField("Add files")
+
+
+class SharingForm(FlaskForm):
+    """Who may see the student's name and contact details."""
+
+    share_identity_with = Checkboxes("Who may see your name and contact details?",
+                                     choices=CHANNELS)
+
+
+class WithdrawForm(FlaskForm):
+    """Withdraw the report, after saying so explicitly."""
+
+    confirm = BooleanField("I want to withdraw this report", validators=[
+        DataRequired("Tick the box to confirm you want to withdraw your report.")])
 
 
 class LeaveForm(FlaskForm):

@@ -1,50 +1,13 @@
-"""The student's pages: no account, no cookie until they act, a quick exit everywhere."""
+"""Finding your school, the home page, support, and the quick exit."""
 
 from __future__ import annotations
 
-import base64
-import time
-
-from flask import (
-    Blueprint,
-    abort,
-    current_app,
-    redirect,
-    render_template,
-    session,
-    url_for,
-)
+from flask import current_app, redirect, render_template, session
 from sqlalchemy import select
 
-from reporting.domain.errors import InvalidReceipt
-from reporting.extensions import db, limiter
-from reporting.models import Case, School
-from reporting.services.reports import open_receipt, read_own_report
-from reporting.student.forms import LeaveForm, ReturnForm
-
-bp = Blueprint("student", __name__)
-REPORTER = "reporter"
-RECEIPT_LIMIT = "5 per minute;20 per hour"
-
-
-def _school(slug: str) -> School:
-    school = db.session.scalar(select(School).where(School.slug == slug))
-    if school is None:
-        abort(404)
-    return school
-
-
-def _reporter_case(school: School) -> tuple[Case, bytes] | None:
-    """The case this browser opened with a receipt, if that was recent enough."""
-    held = session.get(REPORTER)
-    if not held or held.get("school") != school.id:
-        return None
-    if time.time() - held["at"] > current_app.config["REPORTER_SESSION_SECONDS"]:
-        session.pop(REPORTER, None)
-        return None
-    case = db.session.scalar(select(Case).where(Case.report_id == held["report"],
-                                                Case.school_id == school.id))
-    return (case, base64.b64decode(held["key"])) if case else None
+from reporting.extensions import db
+from reporting.models import School
+from reporting.student import bp, school_or_404
 
 
 @bp.route("/")
@@ -57,58 +20,13 @@ def index():
 @bp.route("/s/<slug>/")
 def home(slug: str):
     """What Belong is at this school, and the ways in."""
-    return render_template("student/home.html", school=_school(slug))
+    return render_template("student/home.html", school=school_or_404(slug))
 
 
 @bp.route("/s/<slug>/support")
 def support(slug: str):
     """Where to find help now, with or without a report."""
-    return render_template("student/support.html", school=_school(slug))
-
-
-@bp.route("/s/<slug>/return", methods=["GET", "POST"])
-@limiter.limit(RECEIPT_LIMIT, methods=["POST"])
-def return_with_receipt(slug: str):
-    """Come back with a receipt."""
-    school = _school(slug)
-    form = ReturnForm()
-    if form.validate_on_submit():
-        try:
-            access = open_receipt(db.session, school, form.receipt.data)
-        except InvalidReceipt:
-            form.receipt.errors.append(
-                "That receipt does not match a report here. Check each group of four and try "
-                "again. If the receipt is lost, nobody can open the report for you: you can "
-                "make a new report, or contact support directly.")
-        else:
-            session.clear()
-            session[REPORTER] = {"school": school.id, "report": access.report.id,
-                                 "key": base64.b64encode(access.wrapping_key).decode(),
-                                 "at": int(time.time())}
-            return redirect(url_for("student.your_report", slug=slug))
-    return render_template("student/return.html", school=school, form=form)
-
-
-@bp.route("/s/<slug>/your-report")
-def your_report(slug: str):
-    """Status, history and what the student told us: only for the receipt holder."""
-    school = _school(slug)
-    held = _reporter_case(school)
-    if held is None:
-        return redirect(url_for("student.return_with_receipt", slug=slug))
-    case, wrapping_key = held
-    return render_template("student/your_report.html", school=school, case=case,
-                           fields=read_own_report(db.session, case.report, wrapping_key),
-                           leave_form=LeaveForm())
-
-
-@bp.route("/s/<slug>/leave", methods=["POST"])
-def leave(slug: str):
-    """End the receipt session."""
-    school = _school(slug)
-    if LeaveForm().validate_on_submit():
-        session.clear()
-    return redirect(url_for("student.home", slug=school.slug))
+    return render_template("student/support.html", school=school_or_404(slug))
 
 
 @bp.route("/exit")

@@ -1,4 +1,4 @@
-"""Schools, the audit chain, and reports opened by receipt."""
+"""Schools and the audit chain."""
 
 from __future__ import annotations
 
@@ -6,12 +6,10 @@ import pytest
 from sqlalchemy import select, update
 
 from reporting import crypto
-from reporting.domain import receipts
-from reporting.domain.errors import Conflict, InvalidReceipt
-from reporting.domain.roles import ChannelKind, Role
-from reporting.models import AuditEntry, WrappedKey
+from reporting.domain.errors import Conflict
+from reporting.domain.roles import ChannelKind
+from reporting.models import AuditEntry
 from reporting.services import audit
-from reporting.services.reports import open_receipt, read_own_report, wrap_context
 from reporting.services.schools import ESCROW_CONTEXT, create_school
 from tests import factories
 
@@ -60,42 +58,3 @@ def test_audit_chain_notices_a_deleted_entry(session, school):
     session.delete(last)
     session.commit()
     assert audit.verify(session)[0].problem == "entries are missing from the end"
-
-
-def test_receipt_opens_own_report_only(session, school):
-    """Does a receipt open its report's fields, and fail for a wrong or other school's receipt?"""
-    submitted = factories.make_report(session, school, narrative="Only I know this.")
-    session.commit()
-    access = open_receipt(session, school, submitted.receipt.lower().replace("-", " "))
-    assert access.report.id == submitted.report.id
-    assert read_own_report(session, access.report, access.wrapping_key) == {
-        "narrative": "Only I know this."}
-    with pytest.raises(InvalidReceipt):
-        open_receipt(session, school, receipts.new_receipt())
-    with pytest.raises(InvalidReceipt):
-        open_receipt(session, school, "not a receipt at all")
-    other = factories.make_school(session, slug="southbank")
-    session.commit()
-    with pytest.raises(InvalidReceipt):
-        open_receipt(session, other, submitted.receipt)
-
-
-def test_data_key_is_wrapped_for_channel_handlers_escrow_and_reporter(session, school):
-    """Is the data key wrapped for each handler of the routed channel, and nobody else?"""
-    pastoral = factories.make_staff(session, school, Role.PASTORAL_OFFICER)
-    peer = factories.make_staff(session, school, Role.PEER_SUPPORTER)
-    admin = factories.make_staff(session, school, Role.ADMIN)
-    submitted = factories.make_report(session, school)  # wants support -> pastoral
-    session.commit()
-    holders = {(w.holder, w.staff_id) for w in session.scalars(
-        select(WrappedKey).where(WrappedKey.report_id == submitted.report.id))}
-    assert holders == {("escrow", None), ("reporter", None), ("staff", pastoral.id)}
-    assert peer.id not in {s for _, s in holders} and admin.id not in {s for _, s in holders}
-    wrapped = session.scalar(select(WrappedKey.wrapped).where(WrappedKey.staff_id == pastoral.id))
-    private = crypto.unseal(
-        crypto.derive_keys(factories.PASSWORD, pastoral.kdf_salt, factories.FAST).key,
-        pastoral.private_key_sealed, b"belong/staff-private-key")
-    data_key = crypto.unwrap_key(private, wrapped, wrap_context(submitted.report.id))
-    narrative = next(f for f in submitted.report.fields if f.name == "narrative")
-    assert crypto.unseal(data_key, narrative.ciphertext,
-                         crypto.field_context(submitted.report.id, "narrative"))

@@ -40,6 +40,9 @@ EXPECTED: dict[str, dict[str, int]] = {
     "student.support": everyone(200),
     "student.return_with_receipt": everyone(200),
     "student.your_report": {**everyone(302), "student": 200},
+    "student.report": everyone(200),
+    "student.receipt_kept": everyone(200),
+    "student.act_on_report": {**everyone(302), "student": 200},
     "student.leave": everyone(302),
     "student.quick_exit": everyone(302),
     "auth.login": {role: 302 if role in STAFF_ROLES else 200 for role in ROLES},
@@ -49,7 +52,8 @@ EXPECTED: dict[str, dict[str, int]] = {
     "staff.queue": staff_area(HANDLERS),
     "admin.home": staff_area(ADMINS),
 }
-URL_VALUES = {"slug": "northfield", "token": "not-a-real-token", "filename": "css/belong.css"}
+URL_VALUES = {"slug": "northfield", "token": "not-a-real-token", "filename": "css/belong.css",
+              "action": "reply"}
 
 
 @pytest.fixture

@@ -1,15 +1,15 @@
-"""initial schema: schools, channels, staff, sessions, reports, cases, audit
+"""initial schema: schools, channels, staff, sessions, reports, evidence, cases, messages, audit
 
-Revision ID: c54e2ee04880
+Revision ID: f4e20ebd0435
 Revises:
-Create Date: 2026-11-25 01:54:41.005452
+Create Date: 2026-11-25 02:12:19.959625
 
 """
 import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = 'c54e2ee04880'
+revision = 'f4e20ebd0435'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -67,18 +67,21 @@ def upgrade():
     sa.Column('school_id', sa.Integer(), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('receipt_verifier', sa.LargeBinary(length=32), nullable=False),
+    sa.Column('submission_digest', sa.LargeBinary(length=32), nullable=True),
     sa.Column('anonymous', sa.Boolean(), nullable=False),
+    sa.Column('occurred_kind', sa.String(length=10), nullable=False),
     sa.Column('occurred_on', sa.Date(), nullable=True),
-    sa.Column('occurred_over_period', sa.Boolean(), nullable=False),
     sa.Column('setting', sa.String(length=30), nullable=False),
     sa.Column('responsible', sa.String(length=30), nullable=False),
+    sa.Column('impact', sa.String(length=10), nullable=False),
     sa.Column('urgency', sa.String(length=10), nullable=False),
     sa.Column('not_safe', sa.Boolean(), nullable=False),
     sa.Column('recommended_channel', sa.String(length=20), nullable=False),
     sa.Column('chosen_channel', sa.String(length=20), nullable=False),
     sa.ForeignKeyConstraint(['school_id'], ['schools.id'], name=op.f('fk_reports_school_id_schools'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_reports')),
-    sa.UniqueConstraint('receipt_verifier', name=op.f('uq_reports_receipt_verifier'))
+    sa.UniqueConstraint('receipt_verifier', name=op.f('uq_reports_receipt_verifier')),
+    sa.UniqueConstraint('submission_digest', name=op.f('uq_reports_submission_digest'))
     )
     with op.batch_alter_table('reports', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_reports_school_id'), ['school_id'], unique=False)
@@ -144,11 +147,25 @@ def upgrade():
     with op.batch_alter_table('channel_memberships', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_channel_memberships_channel_id'), ['channel_id'], unique=False)
 
+    op.create_table('evidence',
+    sa.Column('id', sa.String(length=36), nullable=False),
+    sa.Column('report_id', sa.String(length=36), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('content_type', sa.String(length=40), nullable=False),
+    sa.Column('size', sa.Integer(), nullable=False),
+    sa.Column('name_sealed', sa.LargeBinary(), nullable=False),
+    sa.Column('content_sealed', sa.LargeBinary(), nullable=False),
+    sa.ForeignKeyConstraint(['report_id'], ['reports.id'], name=op.f('fk_evidence_report_id_reports'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_evidence'))
+    )
+    with op.batch_alter_table('evidence', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_evidence_report_id'), ['report_id'], unique=False)
+
     op.create_table('report_choices',
     sa.Column('report_id', sa.String(length=36), nullable=False),
     sa.Column('question', sa.String(length=10), nullable=False),
     sa.Column('value', sa.String(length=40), nullable=False),
-    sa.CheckConstraint("question IN ('ground', 'want')", name=op.f('ck_report_choices_question')),
+    sa.CheckConstraint("question IN ('ground', 'want', 'share_identity')", name=op.f('ck_report_choices_question')),
     sa.ForeignKeyConstraint(['report_id'], ['reports.id'], name=op.f('fk_report_choices_report_id_reports'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('report_id', 'question', 'value', name=op.f('pk_report_choices'))
     )
@@ -181,16 +198,18 @@ def upgrade():
     op.create_table('wrapped_keys',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('report_id', sa.String(length=36), nullable=False),
+    sa.Column('scope', sa.String(length=10), nullable=False),
     sa.Column('holder', sa.String(length=10), nullable=False),
     sa.Column('staff_id', sa.Integer(), nullable=True),
     sa.Column('wrapped', sa.LargeBinary(length=128), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.CheckConstraint("(holder = 'staff') = (staff_id IS NOT NULL)", name=op.f('ck_wrapped_keys_staff_holder')),
     sa.CheckConstraint("holder IN ('staff', 'escrow', 'reporter')", name=op.f('ck_wrapped_keys_holder')),
+    sa.CheckConstraint("scope IN ('content', 'identity')", name=op.f('ck_wrapped_keys_scope')),
     sa.ForeignKeyConstraint(['report_id'], ['reports.id'], name=op.f('fk_wrapped_keys_report_id_reports'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['staff_id'], ['staff.id'], name=op.f('fk_wrapped_keys_staff_id_staff'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_wrapped_keys')),
-    sa.UniqueConstraint('report_id', 'holder', 'staff_id', name=op.f('uq_wrapped_keys_report_id'))
+    sa.UniqueConstraint('report_id', 'scope', 'holder', 'staff_id', name=op.f('uq_wrapped_keys_report_id'))
     )
     with op.batch_alter_table('wrapped_keys', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_wrapped_keys_staff_id'), ['staff_id'], unique=False)
@@ -212,9 +231,29 @@ def upgrade():
     with op.batch_alter_table('case_events', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_case_events_case_id'), ['case_id'], unique=False)
 
+    op.create_table('messages',
+    sa.Column('id', sa.String(length=36), nullable=False),
+    sa.Column('case_id', sa.String(length=36), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('author', sa.String(length=10), nullable=False),
+    sa.Column('staff_id', sa.Integer(), nullable=True),
+    sa.Column('signed', sa.Boolean(), nullable=False),
+    sa.Column('body_sealed', sa.LargeBinary(), nullable=False),
+    sa.CheckConstraint("author IN ('reporter', 'staff')", name=op.f('ck_messages_author')),
+    sa.ForeignKeyConstraint(['case_id'], ['cases.id'], name=op.f('fk_messages_case_id_cases'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['staff_id'], ['staff.id'], name=op.f('fk_messages_staff_id_staff'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_messages'))
+    )
+    with op.batch_alter_table('messages', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_messages_case_id'), ['case_id'], unique=False)
+
 
 
 def downgrade():
+    with op.batch_alter_table('messages', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_messages_case_id'))
+
+    op.drop_table('messages')
     with op.batch_alter_table('case_events', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_case_events_case_id'))
 
@@ -232,6 +271,10 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_report_choices_value'))
 
     op.drop_table('report_choices')
+    with op.batch_alter_table('evidence', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_evidence_report_id'))
+
+    op.drop_table('evidence')
     with op.batch_alter_table('channel_memberships', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_channel_memberships_channel_id'))
 

@@ -1,0 +1,81 @@
+"""What happens to a case: transitions through the state machine, and messages."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from reporting import crypto
+from reporting.domain.cases import Action, CaseStatus, next_status
+from reporting.domain.errors import BelongError
+from reporting.domain.report import MESSAGE_MAX
+from reporting.models import Case, CaseEvent, Message, StaffUser, WrappedKey
+from reporting.models.base import new_id
+from reporting.services import audit
+from reporting.services.reports import CONTENT, IDENTITY, Keys, wrap_context
+
+
+class NoAccess(BelongError):
+    """This person holds no key for this case."""
+
+
+def message_context(report_id: str, message_id: str) -> bytes:
+    """Associated data binding a message to its report."""
+    return crypto.field_context(report_id, f"message:{message_id}")
+
+
+def transition(session: Session, case: Case, action: Action, *, actor_kind: str,
+               actor_id: int | None = None, reason: str = "") -> CaseStatus:
+    """Move a case with the state machine (the only place that decides), recording an event."""
+    before = case.case_status
+    after = next_status(before, action)
+    case.status = after.value
+    case.events.append(CaseEvent(actor_kind=actor_kind, actor_id=actor_id, action=action.value,
+                                 from_status=before.value, to_status=after.value,
+                                 reason=reason))
+    actor = f"staff:{actor_id}" if actor_id else actor_kind
+    audit.record(session, audit.school_chain(case.school_id), actor, f"case.{action.value}",
+                 f"case:{case.id}", from_status=before.value, to_status=after.value)
+    return after
+
+
+def staff_keys(session: Session, user: StaffUser, private_key: bytes, case: Case) -> Keys:
+    """Unwrap a handler's keys for a case; identity only if the student shared it with them."""
+    wrapped = dict(session.execute(select(WrappedKey.scope, WrappedKey.wrapped).where(
+        WrappedKey.report_id == case.report_id, WrappedKey.holder == "staff",
+        WrappedKey.staff_id == user.id)).all())
+    if CONTENT not in wrapped or user.school_id != case.school_id:
+        raise NoAccess("You do not hold a key for this case.")
+    return Keys(*(crypto.unwrap_key(private_key, wrapped[scope],
+                                    wrap_context(case.report_id, scope))
+                  if scope in wrapped else None for scope in (CONTENT, IDENTITY)))
+
+
+def seal_message(case: Case, keys: Keys, text: str, **columns: object) -> Message:
+    """A new message on a case, its body sealed under the content key."""
+    body = text.strip()
+    if not body or len(body) > MESSAGE_MAX:
+        raise BelongError(f"A message needs between 1 and {MESSAGE_MAX} characters.")
+    message_id = new_id()
+    message = Message(id=message_id, case_id=case.id, **columns,
+                      body_sealed=crypto.seal(keys.content, body.encode(),
+                                              message_context(case.report_id, message_id)))
+    case.messages.append(message)
+    return message
+
+
+def open_message(keys: Keys, case: Case, message: Message) -> str:
+    """The text of a message."""
+    return crypto.unseal(keys.content, message.body_sealed,
+                         message_context(case.report_id, message.id)).decode()
+
+
+def post_staff_message(session: Session, user: StaffUser, keys: Keys, case: Case, text: str,
+                       *, signed: bool = False, ask_reporter: bool = False) -> Message:
+    """A handler writes to the student; optionally waiting for their answer."""
+    message = seal_message(case, keys, text, author="staff", staff_id=user.id, signed=signed)
+    if ask_reporter:
+        transition(session, case, Action.ASK_REPORTER, actor_kind="staff", actor_id=user.id)
+    audit.record(session, audit.school_chain(case.school_id), f"staff:{user.id}",
+                 "case.message", f"case:{case.id}")
+    return message

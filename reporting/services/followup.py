@@ -1,0 +1,119 @@
+"""What a student can do when they come back with their receipt."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import delete
+from sqlalchemy.orm import Session
+
+from reporting.domain.cases import Action, CaseStatus
+from reporting.domain.errors import BelongError
+from reporting.domain.roles import ChannelKind
+from reporting.models import Case, ReportChoice, WrappedKey
+from reporting.services import audit
+from reporting.services.casework import open_message, seal_message, transition
+from reporting.services.evidence import CleanFile, open_evidence_name, seal_evidence
+from reporting.services.reports import (
+    IDENTITY,
+    Keys,
+    channel_handlers,
+    read_fields,
+    wrap_for_handlers,
+)
+
+MAX_FILES = 5
+
+
+@dataclass(frozen=True)
+class ShownMessage:
+    """A message as the student sees it: who (channel or signed name), when, what."""
+
+    from_student: bool
+    author: str
+    at: datetime
+    text: str
+
+
+@dataclass(frozen=True)
+class ReporterView:
+    """Everything the receipt holder may see of their report."""
+
+    case: Case
+    fields: dict[str, str]
+    messages: list[ShownMessage]
+    files: list[tuple[str, str]]  # (name, type)
+    shared_with: list[str]
+
+
+def reporter_view(case: Case, keys: Keys) -> ReporterView:
+    """Decrypt the student's own report, messages and file names."""
+    messages = [
+        ShownMessage(
+            from_student=m.author == "reporter",
+            author="You" if m.author == "reporter" else (
+                f"{m.staff.display_name}, {case.channel.name}" if m.signed and m.staff
+                else case.channel.name),
+            at=m.created_at,
+            text=open_message(keys, case, m),
+        )
+        for m in case.messages
+    ]
+    files = [(open_evidence_name(keys.content, e), e.content_type) for e in case.report.evidence]
+    return ReporterView(case, read_fields(case.report, keys), messages, files,
+                        case.report.chosen("share_identity"))
+
+
+def _still_open(case: Case) -> None:
+    if case.case_status in (CaseStatus.WITHDRAWN, CaseStatus.CLOSED):
+        raise BelongError("This report is closed, so nothing more can be added to it.")
+
+
+def _audit(session: Session, case: Case, action: str, **detail: object) -> None:
+    audit.record(session, audit.school_chain(case.school_id), "reporter", action,
+                 f"case:{case.id}", **detail)
+
+
+def reply(session: Session, case: Case, keys: Keys, text: str) -> None:
+    """The student writes to the handlers; if they were waiting for an answer, work resumes."""
+    _still_open(case)
+    seal_message(case, keys, text, author="reporter")
+    if case.case_status is CaseStatus.AWAITING_REPORTER:
+        transition(session, case, Action.REPORTER_REPLIED, actor_kind="reporter")
+    _audit(session, case, "case.reporter_message")
+
+
+def add_files(session: Session, case: Case, keys: Keys, files: list[CleanFile]) -> None:
+    """Add evidence, up to the per-report limit."""
+    _still_open(case)
+    if len(case.report.evidence) + len(files) > MAX_FILES:
+        raise BelongError(f"A report can hold at most {MAX_FILES} files.")
+    case.report.evidence.extend(seal_evidence(case.report_id, keys.content, f) for f in files)
+    _audit(session, case, "case.reporter_files", count=len(files))
+
+
+def change_sharing(session: Session, case: Case, keys: Keys,
+                   channels: frozenset[ChannelKind]) -> None:
+    """Change which channels may see the student's name and contact.
+
+    Narrowing removes the identity key from the case's handlers at once; widening
+    wraps it for them. Only the student holds the key to do either.
+    """
+    report = case.report
+    if report.anonymous or keys.identity is None:
+        raise BelongError("This report is anonymous: there is no name to share.")
+    report.choices = [c for c in report.choices if c.question != "share_identity"] + [
+        ReportChoice(question="share_identity", value=c.value) for c in sorted(channels)]
+    session.execute(delete(WrappedKey).where(
+        WrappedKey.report_id == report.id, WrappedKey.scope == IDENTITY,
+        WrappedKey.holder == "staff"))
+    if case.channel.channel_kind in channels:
+        session.add_all(wrap_for_handlers(report.id, IDENTITY, keys.identity,
+                                          channel_handlers(session, case.channel_id)))
+    _audit(session, case, "case.sharing_changed", channels=sorted(channels))
+
+
+def withdraw(session: Session, case: Case) -> None:
+    """The student withdraws the report: nobody acts on it any more."""
+    transition(session, case, Action.WITHDRAW, actor_kind="reporter")

@@ -1,0 +1,150 @@
+"""Coming back with a receipt: status, messages, reply, files, sharing, withdrawal."""
+
+from __future__ import annotations
+
+import base64
+import time
+
+from flask import current_app, redirect, render_template, session, url_for
+from sqlalchemy import select
+
+from reporting.domain.errors import BelongError, InvalidReceipt
+from reporting.extensions import csrf, db, limiter
+from reporting.models import Case, School
+from reporting.services import followup
+from reporting.services.reports import Keys, open_receipt, reporter_keys
+from reporting.student import bp, school_or_404
+from reporting.student.forms import (
+    FilesForm,
+    LeaveForm,
+    ReplyForm,
+    ReturnForm,
+    SharingForm,
+    WithdrawForm,
+)
+from reporting.student.report_form import channel_kinds
+from reporting.student.uploads import clean_uploads
+
+REPORTER = "reporter"
+LOST = ("That receipt does not match a report here. Check each group of four and try again. If "
+        "the receipt is lost, nobody can open the report for you: you can make a new report, "
+        "or contact support directly.")
+
+
+def _receipt_limit() -> str:
+    return current_app.config["RECEIPT_RATE_LIMIT"]
+
+
+def _held(school: School) -> tuple[Case, Keys] | None:
+    """The case this browser opened with a receipt, if that was recent enough."""
+    held = session.get(REPORTER)
+    if not held or held.get("school") != school.id:
+        return None
+    if time.time() - held["at"] > current_app.config["REPORTER_SESSION_SECONDS"]:
+        session.pop(REPORTER, None)
+        return None
+    case = db.session.scalar(select(Case).where(Case.report_id == held["report"],
+                                                Case.school_id == school.id))
+    if case is None:
+        return None
+    return case, reporter_keys(db.session, case.report, base64.b64decode(held["key"]))
+
+
+def _page(school: School, case: Case, keys: Keys, notice: str = "", **forms):
+    """The 'your report' page with its forms (any given form keeps what was typed)."""
+    shared = case.report.chosen("share_identity")
+    forms = {"reply_form": ReplyForm(formdata=None), "files_form": FilesForm(formdata=None),
+             "sharing_form": SharingForm(formdata=None, share_identity_with=shared),
+             "withdraw_form": WithdrawForm(formdata=None), **forms}
+    return render_template("student/your_report.html", school=school,
+                           view=followup.reporter_view(case, keys), notice=notice,
+                           leave_form=LeaveForm(), **forms)
+
+
+@bp.route("/s/<slug>/return", methods=["GET", "POST"])
+@limiter.limit(_receipt_limit, methods=["POST"])
+def return_with_receipt(slug: str):
+    """Come back with a receipt."""
+    school = school_or_404(slug)
+    form = ReturnForm()
+    if form.validate_on_submit():
+        try:
+            access = open_receipt(db.session, school, form.receipt.data)
+        except InvalidReceipt:
+            form.receipt.errors.append(LOST)
+        else:
+            session.clear()
+            session[REPORTER] = {"school": school.id, "report": access.report.id,
+                                 "key": base64.b64encode(access.wrapping_key).decode(),
+                                 "at": int(time.time())}
+            return redirect(url_for("student.your_report", slug=slug))
+    return render_template("student/return.html", school=school, form=form)
+
+
+@bp.route("/s/<slug>/your-report")
+def your_report(slug: str):
+    """Status, history, messages and what the student told us: only for the receipt holder."""
+    school = school_or_404(slug)
+    if (held := _held(school)) is None:
+        return redirect(url_for("student.return_with_receipt", slug=slug))
+    return _page(school, *held)
+
+
+@bp.route("/s/<slug>/your-report/<action>", methods=["POST"])
+@csrf.exempt  # each form checks its own token, so an expired one keeps what was typed
+def act_on_report(slug: str, action: str):
+    """Reply, add files, change sharing or withdraw, then show the page again."""
+    school = school_or_404(slug)
+    if (held := _held(school)) is None:
+        return redirect(url_for("student.return_with_receipt", slug=slug))
+    case, keys = held
+    form_class, done = ACTIONS.get(action, (None, None))
+    if form_class is None:
+        return redirect(url_for("student.your_report", slug=slug))
+    form = form_class()
+    name = f"{action}_form"
+    if not form.validate():
+        return _page(school, case, keys, **{name: form})
+    try:
+        notice = done(case, keys, form)
+        db.session.commit()
+    except BelongError as exc:
+        db.session.rollback()
+        return _page(school, case, keys, str(exc), **{name: form})
+    return _page(school, case, keys, notice)
+
+
+def _reply(case: Case, keys: Keys, form: ReplyForm) -> str:
+    followup.reply(db.session, case, keys, form.message.data)
+    return "Your message has been sent."
+
+
+def _files(case: Case, keys: Keys, form: FilesForm) -> str:
+    files, errors = clean_uploads(form.files.data, already=len(case.report.evidence))
+    if errors or not files:
+        raise BelongError(" ".join(errors) or "Choose at least one file.")
+    followup.add_files(db.session, case, keys, list(files))
+    return f"{len(files)} file{'s' if len(files) > 1 else ''} added."
+
+
+def _sharing(case: Case, keys: Keys, form: SharingForm) -> str:
+    followup.change_sharing(db.session, case, keys, channel_kinds(form.share_identity_with.data))
+    return "Your choice about sharing your name has been saved."
+
+
+def _withdraw(case: Case, keys: Keys, form: WithdrawForm) -> str:
+    followup.withdraw(db.session, case)
+    return "Your report has been withdrawn."
+
+
+ACTIONS = {"reply": (ReplyForm, _reply), "files": (FilesForm, _files),
+           "sharing": (SharingForm, _sharing), "withdraw": (WithdrawForm, _withdraw)}
+
+
+@bp.route("/s/<slug>/leave", methods=["POST"])
+def leave(slug: str):
+    """End the receipt session."""
+    school = school_or_404(slug)
+    if LeaveForm().validate_on_submit():
+        session.clear()
+    return redirect(url_for("student.home", slug=school.slug))

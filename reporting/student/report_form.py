@@ -1,0 +1,231 @@
+"""The report form: one WTForms form walked in steps, every answer carried along.
+
+Nothing is stored until the student sends the report: answers from earlier steps
+travel in hidden fields, so going back, a failed check or an expired CSRF token
+never loses what they typed.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    HiddenField,
+    MultipleFileField,
+    RadioField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import InputRequired, Length, Optional, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from reporting.domain import report as answers
+from reporting.domain.report import (
+    IDENTITY_FIELDS,
+    Ground,
+    Impact,
+    Responsible,
+    Setting,
+    Urgency,
+    Want,
+    When,
+)
+from reporting.domain.roles import CHANNEL_LABELS, ChannelKind
+from reporting.domain.routing import Answers
+from reporting.services.evidence import CleanFile
+from reporting.services.reports import Draft
+from reporting.validators import Printable
+
+MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+
+
+def options(pairs: list[tuple[str, str]]) -> list[SelectChoice]:
+    """(value, label) pairs as WTForms choices."""
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
+def pick(enum) -> list[SelectChoice]:
+    """An answer enum's members as WTForms choices with their plain-language labels."""
+    return options(answers.choices(enum))
+
+
+CHANNELS = options([(kind.value, label) for kind, label in CHANNEL_LABELS.items()])
+
+
+class Checkboxes(SelectMultipleField):
+    """Several choices as a list of checkboxes."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class ReportForm(FlaskForm):
+    """Every question of a report; each step validates its own."""
+
+    class Meta:
+        csrf = True
+
+    submission_id = HiddenField()
+    safe = RadioField("Are you safe right now?", choices=options([
+        ("yes", "Yes, I am safe right now"), ("no", "No, I am not safe right now")]),
+        validators=[InputRequired("Tell us whether you are safe right now.")])
+    narrative = TextAreaField("What happened?", validators=[
+        InputRequired("Tell us what happened, in your own words."),
+        Length(max=answers.NARRATIVE_MAX,
+               message=f"Keep this under {answers.NARRATIVE_MAX:,} characters."),
+        Printable(allow_newlines=True)])
+    occurred_kind = RadioField("When did it happen?", choices=pick(When),
+                               validators=[InputRequired("Tell us roughly when it happened.")])
+    occurred_date = StringField("Date", validators=[Optional(), Length(max=10)])
+    occurred_month = StringField("Month", validators=[Optional(), Length(max=7)])
+    setting = RadioField("Where did it happen?", choices=pick(Setting),
+                         validators=[InputRequired("Choose where it happened.")])
+    responsible = RadioField("Who was responsible?", choices=pick(Responsible),
+                             validators=[InputRequired("Choose who was responsible, or 'I don't "
+                                                   "know'.")])
+    grounds = Checkboxes("What do you think it was about?", choices=pick(Ground),
+                         validators=[InputRequired("Choose at least one, or 'Something else'.")])
+    other_ground = StringField("Something else (optional detail)", validators=[
+        Length(max=answers.OTHER_GROUND_MAX,
+               message=f"Keep this under {answers.OTHER_GROUND_MAX} characters."),
+        Printable()])
+    impact = RadioField("How much is it affecting you?", choices=pick(Impact),
+                        validators=[InputRequired("Choose how much it is affecting you.")])
+    urgency = RadioField("How soon would you like a reply?", choices=pick(Urgency),
+                         validators=[InputRequired("Choose how soon you would like a reply.")])
+    wants = Checkboxes("What would you like to happen?", choices=pick(Want),
+                       validators=[InputRequired("Choose at least one.")])
+    identity = RadioField("Do you want to give your name?", choices=options([
+        ("anonymous", "No, stay anonymous"), ("named", "Yes, give my name")]),
+        validators=[InputRequired("Choose whether to give your name.")])
+    name = StringField("Your name", validators=[
+        Length(max=answers.NAME_MAX), Printable()])
+    student_id = StringField("Student number (optional)", validators=[
+        Length(max=answers.STUDENT_ID_MAX), Printable()])
+    contact = StringField("Email or phone (optional)", validators=[
+        Length(max=answers.CONTACT_MAX), Printable()])
+    share_identity_with = Checkboxes("Who may see your name and contact details?",
+                                     choices=CHANNELS, validators=[Optional()])
+    chosen_channel = RadioField("Who should handle your report?", choices=CHANNELS,
+                                validators=[InputRequired("Choose who should handle your report.")])
+    files = MultipleFileField("Files (optional)")
+
+    def validate_occurred_date(self, field) -> None:
+        if self.occurred_kind.data == When.DATE:
+            parse_date(field.data)
+
+    def validate_occurred_month(self, field) -> None:
+        if self.occurred_kind.data == When.MONTH:
+            parse_month(field.data)
+
+    def validate_other_ground(self, field) -> None:
+        if Ground.OTHER in (self.grounds.data or []) and not (field.data or "").strip():
+            raise ValidationError("Tell us briefly what 'something else' is.")
+
+    def validate_name(self, field) -> None:
+        if self.identity.data == "named" and not (field.data or "").strip():
+            raise ValidationError("Enter your name, or choose to stay anonymous.")
+
+
+def parse_date(text: str | None) -> date:
+    """A past date typed as YYYY-MM-DD (what a date input sends)."""
+    try:
+        value = date.fromisoformat((text or "").strip())
+    except ValueError:
+        raise ValidationError("Enter the date as day, month and year, like 2026-03-14.") from None
+    if not date(1990, 1, 1) <= value <= date.today():
+        raise ValidationError("The date must be in the past.")
+    return value
+
+
+def parse_month(text: str | None) -> date:
+    """A past month typed as YYYY-MM, stored as its first day."""
+    match = MONTH.match((text or "").strip())
+    try:
+        value = date(int(match.group(1)), int(match.group(2)), 1) if match else None
+    except ValueError:
+        value = None
+    if value is None:
+        raise ValidationError("Enter the month as year and month, like 2026-03.")
+    if not date(1990, 1, 1) <= value <= date.today():
+        raise ValidationError("The month must be in the past.")
+    return value
+
+
+@dataclass(frozen=True)
+class Step:
+    """One page of the form: its name, title and the fields it asks."""
+
+    name: str
+    title: str
+    fields: tuple[str, ...]
+
+
+STEPS = (
+    Step("safety", "Are you safe?", ("safe",)),
+    Step("what", "What happened", ("narrative", "occurred_kind", "occurred_date",
+                                   "occurred_month", "setting", "responsible")),
+    Step("about", "What it was about", ("grounds", "other_ground", "impact", "urgency")),
+    Step("wishes", "What you would like", ("wants", "identity", "name", "student_id",
+                                           "contact", "share_identity_with")),
+    Step("review", "Check and send", ("chosen_channel", "files")),
+)
+STEP_NAMES = [step.name for step in STEPS]
+
+
+def step_named(name: str | None) -> Step:
+    """The step with this name, or the first."""
+    return STEPS[STEP_NAMES.index(name)] if name in STEP_NAMES else STEPS[0]
+
+
+def validate_step(form: ReportForm, step: Step) -> bool:
+    """Run the validators of one step's fields (and its cross-field checks)."""
+    ok = True
+    for name in step.fields:
+        field = form[name]
+        extra = [getattr(form, f"validate_{name}")] if hasattr(form, f"validate_{name}") else []
+        ok = field.validate(form, extra) and ok
+    return ok
+
+
+def channel_kinds(values: list[str] | None) -> frozenset[ChannelKind]:
+    """Channel kinds from checkbox values."""
+    return frozenset(ChannelKind(v) for v in values or [])
+
+
+def routing_answers(form: ReportForm) -> Answers:
+    """What routing needs, from a form whose earlier steps are valid."""
+    return Answers(wants=frozenset(Want(w) for w in form.wants.data or []),
+                   urgency=Urgency(form.urgency.data), not_safe=form.safe.data == "no")
+
+
+def to_draft(form: ReportForm, files: tuple[CleanFile, ...]) -> Draft:
+    """The validated answers as a Draft for the reports service."""
+    kind = When(form.occurred_kind.data)
+    occurred_on = (parse_date(form.occurred_date.data) if kind is When.DATE
+                   else parse_month(form.occurred_month.data) if kind is When.MONTH else None)
+    named = form.identity.data == "named"
+    identity = {name: (form[name].data or "").strip() for name in IDENTITY_FIELDS} if named else {}
+    route_answers = routing_answers(form)
+    return Draft(
+        narrative=form.narrative.data.strip(),
+        setting=Setting(form.setting.data),
+        responsible=Responsible(form.responsible.data),
+        impact=Impact(form.impact.data),
+        urgency=route_answers.urgency,
+        grounds=frozenset(Ground(g) for g in form.grounds.data),
+        wants=route_answers.wants,
+        occurred_kind=kind,
+        occurred_on=occurred_on,
+        other_ground=(form.other_ground.data or "").strip(),
+        not_safe=route_answers.not_safe,
+        identity={k: v for k, v in identity.items() if v},
+        share_identity_with=channel_kinds(form.share_identity_with.data) if named else frozenset(),
+        chosen_channel=ChannelKind(form.chosen_channel.data),
+        files=files,
+    )

@@ -1,0 +1,116 @@
+"""Making a report: the steps, the review, the receipt (shown once)."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+
+from flask import current_app, render_template, request
+
+from reporting.domain.errors import Conflict
+from reporting.domain.report import NARRATIVE_MAX
+from reporting.domain.routing import route
+from reporting.extensions import csrf, db, limiter
+from reporting.models import School
+from reporting.services.reports import submit_report
+from reporting.student import bp, school_or_404
+from reporting.student.forms import ReceiptKeptForm
+from reporting.student.report_form import (
+    STEPS,
+    ReportForm,
+    Step,
+    routing_answers,
+    step_named,
+    to_draft,
+    validate_step,
+)
+from reporting.student.uploads import clean_uploads
+
+EXPIRED = ("This page was open for a long time, so for your safety please press the button "
+           "again. Your answers are still here.")
+log = logging.getLogger("belong")
+
+
+def _report_limit() -> str:
+    return current_app.config["REPORT_RATE_LIMIT"]
+
+
+def render_step(school: School, form: ReportForm, step: Step, notice: str = "", status=200):
+    """Show one step, carrying every other answer in hidden fields."""
+    decision = route(routing_answers(form)) if step.name == "review" else None
+    if decision and not form.chosen_channel.data:
+        form.chosen_channel.data = decision.channel.value
+    return render_template("student/report.html", school=school, form=form, step=step,
+                           steps=STEPS, decision=decision, notice=notice,
+                           narrative_max=NARRATIVE_MAX), status
+
+
+def _target(form: ReportForm, step: Step) -> Step | None:
+    """Where Back or Change leads (no checks needed), or None to go forward."""
+    action = request.form.get("action", "next")
+    index = STEPS.index(step)
+    if action == "back":
+        return STEPS[max(index - 1, 0)]
+    if action.startswith("change:"):
+        wanted = step_named(action.removeprefix("change:"))
+        return wanted if STEPS.index(wanted) <= index else None
+    return None
+
+
+@bp.route("/s/<slug>/report", methods=["GET", "POST"])
+@csrf.exempt  # checked below, so an expired token re-shows the step instead of losing answers
+@limiter.limit(_report_limit, methods=["POST"])
+def report(slug: str):
+    """The report form, one step per page; the last step sends it."""
+    school = school_or_404(slug)
+    form = ReportForm()
+    if request.method == "GET":
+        form.submission_id.data = secrets.token_urlsafe(24)
+        return render_step(school, form, STEPS[0])
+    step = step_named(request.form.get("step"))
+    if not form.csrf_token.validate(form):
+        form.csrf_token.errors = []
+        return render_step(school, form, step, EXPIRED)
+    if (target := _target(form, step)) is not None:
+        return render_step(school, form, target)
+    for earlier in STEPS[: STEPS.index(step) + 1]:
+        if not validate_step(form, earlier):
+            return render_step(school, form, earlier, status=200)
+    if step is not STEPS[-1]:
+        return render_step(school, form, STEPS[STEPS.index(step) + 1])
+    return _send(school, form, step)
+
+
+def _send(school: School, form: ReportForm, step: Step):
+    """Check the files and store the report in one transaction, or keep every answer."""
+    files, errors = clean_uploads(form.files.data)
+    if errors:
+        form.files.errors = [*errors, "Your other answers are kept: choose the files again."]
+        return render_step(school, form, step)
+    try:
+        submitted = submit_report(db.session, school, to_draft(form, files),
+                                  form.submission_id.data or None)
+        db.session.commit()
+    except Conflict as exc:
+        db.session.rollback()
+        return render_step(school, form, step, str(exc))
+    except Exception:
+        db.session.rollback()
+        log.exception("a report could not be stored")
+        return render_step(school, form, step, "We could not save your report just now, and "
+                           "nothing was stored. Your answers are still here: please try again.")
+    return render_template("student/receipt.html", school=school, receipt=submitted.receipt,
+                           form=ReceiptKeptForm(receipt=submitted.receipt),
+                           channel=submitted.case.channel)
+
+
+@bp.route("/s/<slug>/report/receipt", methods=["POST"])
+@csrf.exempt  # an expired token must not cost the student their only sight of the receipt
+def receipt_kept(slug: str):
+    """The student confirms they kept the receipt; until then it stays on screen."""
+    school = school_or_404(slug)
+    form = ReceiptKeptForm()
+    if form.validate():
+        return render_template("student/report_sent.html", school=school)
+    return render_template("student/receipt.html", school=school, receipt=form.receipt.data,
+                           form=form, channel=None)

@@ -1,0 +1,26 @@
+"""Turning uploaded files into checked, cleaned files, or plain-language errors."""
+
+from __future__ import annotations
+
+from flask import current_app
+from werkzeug.datastructures import FileStorage
+
+from reporting.domain.evidence import RejectedFile
+from reporting.services.evidence import CleanFile, Upload, clean
+
+
+def clean_uploads(files: list[FileStorage] | None, already: int = 0) -> tuple[
+        tuple[CleanFile, ...], list[str]]:
+    """Check every chosen file; return the good ones and a message for each bad one."""
+    chosen = [f for f in files or [] if f and f.filename]
+    limit = current_app.config["EVIDENCE_MAX_FILES"]
+    if already + len(chosen) > limit:
+        return (), [f"You can add at most {limit} files to a report."]
+    good, errors = [], []
+    for storage in chosen:
+        try:
+            good.append(clean(Upload(storage.filename, storage.read()),
+                              current_app.config["EVIDENCE_MAX_BYTES"]))
+        except RejectedFile as exc:
+            errors.append(str(exc))
+    return tuple(good), errors

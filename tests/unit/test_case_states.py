@@ -1,0 +1,57 @@
+"""The case state machine: every status against every action."""
+
+from __future__ import annotations
+
+import pytest
+
+from reporting.domain.cases import (
+    TRANSITIONS,
+    Action,
+    CaseStatus,
+    InvalidTransition,
+    allowed_actions,
+    next_status,
+)
+
+S, A = CaseStatus, Action
+EXPECTED = {
+    S.SUBMITTED: {A.ACKNOWLEDGE: S.ACKNOWLEDGED, A.WITHDRAW: S.WITHDRAWN},
+    S.ACKNOWLEDGED: {A.START: S.IN_PROGRESS, A.RESOLVE: S.RESOLVED, A.WITHDRAW: S.WITHDRAWN},
+    S.IN_PROGRESS: {A.ASK_REPORTER: S.AWAITING_REPORTER, A.RESOLVE: S.RESOLVED,
+                    A.WITHDRAW: S.WITHDRAWN},
+    S.AWAITING_REPORTER: {A.REPORTER_REPLIED: S.IN_PROGRESS, A.RESOLVE: S.RESOLVED,
+                          A.WITHDRAW: S.WITHDRAWN},
+    S.RESOLVED: {A.CLOSE: S.CLOSED, A.REOPEN: S.REOPENED, A.WITHDRAW: S.WITHDRAWN},
+    S.CLOSED: {A.REOPEN: S.REOPENED},
+    S.REOPENED: {A.START: S.IN_PROGRESS, A.WITHDRAW: S.WITHDRAWN},
+    S.WITHDRAWN: {},
+}
+
+
+@pytest.mark.parametrize("status", list(CaseStatus))
+@pytest.mark.parametrize("action", list(Action))
+def test_every_status_and_action(status, action):
+    """Does each (status, action) pair lead exactly where the design says, or refuse?"""
+    expected = EXPECTED[status].get(action)
+    if expected is None:
+        with pytest.raises(InvalidTransition) as error:
+            next_status(status, action)
+        assert status.label.lower() in str(error.value)
+    else:
+        assert next_status(status, action) is expected
+
+
+def test_table_has_nothing_beyond_the_design():
+    """Does the transition table hold exactly the designed transitions?"""
+    assert len(TRANSITIONS) == sum(len(v) for v in EXPECTED.values())
+
+
+def test_withdrawn_is_final_and_closed_only_reopens():
+    """Is a withdrawn case final, and can a closed one only be reopened?"""
+    assert allowed_actions(S.WITHDRAWN) == []
+    assert allowed_actions(S.CLOSED) == [A.REOPEN]
+
+
+def test_every_status_has_words_for_the_student():
+    """Does every status have a plain sentence for the student?"""
+    assert all(status.for_student.endswith(".") for status in CaseStatus)
