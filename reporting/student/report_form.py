@@ -188,7 +188,8 @@ def validate_step(form: ReportForm, step: Step) -> bool:
     ok = True
     for name in step.fields:
         field = form[name]
-        extra = [getattr(form, f"validate_{name}")] if hasattr(form, f"validate_{name}") else []
+        inline = getattr(type(form), f"validate_{name}", None)  # called as (form, field)
+        extra = [inline] if inline else []
         ok = field.validate(form, extra) and ok
     return ok
 
