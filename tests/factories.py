@@ -11,7 +11,7 @@ from reporting.domain.report import Ground, Impact, Responsible, Setting, Urgenc
 from reporting.domain.roles import Role
 from reporting.models import School, StaffUser
 from reporting.models.base import utcnow
-from reporting.services.reports import Draft, Submitted, submit_report
+from reporting.services.reports import Draft, Submitted, open_receipt, submit_report
 from reporting.services.schools import create_school
 from reporting.services.staff import create_staff
 
@@ -55,6 +55,11 @@ def make_report(session, school: School, submission_id: str | None = None,
     )
     answers.update(overrides)
     return submit_report(session, school, Draft(**answers), submission_id)
+
+
+def reporter_wrapping_key(session, school: School, receipt: str) -> bytes:
+    """The key a receipt gives its holder (as returning with it would)."""
+    return open_receipt(session, school, receipt).wrapping_key
 
 
 def totp_code(user: StaffUser, steps_ahead: int = 0) -> str:

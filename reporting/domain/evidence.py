@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 
 from reporting.domain.errors import BelongError
@@ -41,16 +42,19 @@ def sniff(data: bytes) -> Kind | None:
         return JPEG
     if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
         return WEBP
-    sample = data[:TEXT_SAMPLE]
-    if b"\x00" in sample:
-        return None
+    return TEXT if _is_text(data[:TEXT_SAMPLE]) else None
+
+
+def _is_text(sample: bytes) -> bool:
+    """UTF-8 with no control characters but line breaks and tabs."""
     try:
-        sample.decode("utf-8")
+        text = sample.decode("utf-8")
     except UnicodeDecodeError as exc:
         # A multi-byte character cut at the sample's end is still text.
         if exc.start < len(sample) - 3:
-            return None
-    return TEXT
+            return False
+        text = sample[: exc.start].decode("utf-8")
+    return not any(unicodedata.category(ch) == "Cc" and ch not in "\t\n\r\f" for ch in text)
 
 
 def check(filename: str, data: bytes, max_bytes: int) -> Kind:

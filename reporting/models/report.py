@@ -65,7 +65,7 @@ class ReportChoice(db.Model):
     report_id: Mapped[str] = mapped_column(
         ForeignKey("reports.id", ondelete="CASCADE"), primary_key=True
     )
-    question: Mapped[str] = mapped_column(String(10), primary_key=True)
+    question: Mapped[str] = mapped_column(String(20), primary_key=True)
     value: Mapped[str] = mapped_column(String(40), primary_key=True, index=True)
 
 

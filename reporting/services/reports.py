@@ -105,7 +105,7 @@ def wrap_for_handlers(report_id: str, scope: str, key: bytes,
                       handlers: list[StaffUser]) -> list[WrappedKey]:
     """A key wrapped for each handler's public key."""
     context = wrap_context(report_id, scope)
-    return [WrappedKey(scope=scope, holder="staff", staff_id=handler.id,
+    return [WrappedKey(report_id=report_id, scope=scope, holder="staff", staff_id=handler.id,
                        wrapped=crypto.wrap_key(handler.public_key, key, context))
             for handler in handlers]
 

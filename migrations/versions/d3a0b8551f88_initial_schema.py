@@ -1,15 +1,15 @@
 """initial schema: schools, channels, staff, sessions, reports, evidence, cases, messages, audit
 
-Revision ID: f4e20ebd0435
+Revision ID: d3a0b8551f88
 Revises:
-Create Date: 2026-11-25 02:12:19.959625
+Create Date: 2026-11-25 02:16:12.064817
 
 """
 import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = 'f4e20ebd0435'
+revision = 'd3a0b8551f88'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -163,7 +163,7 @@ def upgrade():
 
     op.create_table('report_choices',
     sa.Column('report_id', sa.String(length=36), nullable=False),
-    sa.Column('question', sa.String(length=10), nullable=False),
+    sa.Column('question', sa.String(length=20), nullable=False),
     sa.Column('value', sa.String(length=40), nullable=False),
     sa.CheckConstraint("question IN ('ground', 'want', 'share_identity')", name=op.f('ck_report_choices_question')),
     sa.ForeignKeyConstraint(['report_id'], ['reports.id'], name=op.f('fk_report_choices_report_id_reports'), ondelete='CASCADE'),
