@@ -78,10 +78,40 @@ def assert_accessible(page) -> None:
     assert results.violations_count == 0, f"{page.url}\n{results.generate_report()}"
 
 
-def tab_to(page, selector: str, limit: int = 30) -> None:
+def tab_to(page, selector: str, limit: int = 120) -> None:
     """Press Tab until the element matching `selector` has focus (keyboard only)."""
     for _ in range(limit):
         page.keyboard.press("Tab")
         if page.evaluate("s => document.activeElement.matches(s)", selector):
             return
     raise AssertionError(f"could not reach {selector} with the Tab key")
+
+
+def choose(page, name: str, value: str) -> None:
+    """Pick a radio button with the keyboard: Tab into its group, arrows to the value."""
+    tab_to(page, f"input[name='{name}']")
+    for _ in range(20):
+        if page.evaluate("() => document.activeElement.value") == value:
+            page.keyboard.press("Space")
+            return
+        page.keyboard.press("ArrowDown")
+    raise AssertionError(f"no {name}={value} option reachable with the arrow keys")
+
+
+def tick(page, name: str, value: str) -> None:
+    """Tick a checkbox with the keyboard."""
+    tab_to(page, f"input[name='{name}'][value='{value}']")
+    page.keyboard.press("Space")
+
+
+def press_button(page, text: str) -> None:
+    """Tab to a button or link whose text starts with `text`; press Enter and wait for the page."""
+    for _ in range(120):
+        page.keyboard.press("Tab")
+        if page.evaluate("t => { const e = document.activeElement; return (e.tagName === "
+                         "'BUTTON' || e.tagName === 'A') && e.textContent.trim().startsWith(t); }",
+                         text):
+            with page.expect_navigation():
+                page.keyboard.press("Enter")
+            return
+    raise AssertionError(f"no button or link '{text}' reachable with the Tab key")

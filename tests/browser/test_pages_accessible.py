@@ -8,7 +8,8 @@ from reporting.domain.roles import Role
 from tests import factories
 from tests.browser.conftest import assert_accessible, tab_to
 
-STUDENT_URLS = ["/", "/s/northfield/", "/s/northfield/support", "/s/northfield/return"]
+STUDENT_URLS = ["/", "/s/northfield/", "/s/northfield/support", "/s/northfield/return",
+                "/s/northfield/report"]
 NARROW = {"width": 320, "height": 256}  # 1280 x 1024 at 400% zoom
 
 
@@ -53,6 +54,21 @@ def test_form_errors_are_accessible(page, world):
     page.click("button[type=submit]")
     assert page.locator(".error-summary").is_visible()
     assert_accessible(page)
+
+
+def test_report_form_errors_and_emergency_routes_are_accessible(page, world):
+    """Do the 'not safe' emergency routes and a step with errors pass axe, at 320 px too?"""
+    page.goto("/s/northfield/report")
+    page.check("input[name=safe][value=no]")
+    assert page.locator("#emergency-early").is_visible()  # shown at once with JavaScript
+    page.click("button[type=submit][value=next]")
+    assert page.get_by_text("If you are in danger, get help now").is_visible()
+    assert_accessible(page)
+    page.click("button[type=submit][value=next]")
+    assert page.locator(".error-summary").is_visible()
+    assert_accessible(page)
+    page.set_viewport_size(NARROW)
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
 
 
 def test_student_report_page_is_accessible(page, world):

@@ -8,7 +8,7 @@ from tests.conftest import CSRF
 
 STEPS = ["safety", "what", "about", "wishes", "review"]
 CHOSEN = re.compile(r'name="chosen_channel" value="(\w+)" checked')
-RECEIPT = re.compile(r'id="receipt">([0-9A-Z-]{24})<')
+RECEIPT = re.compile(r'id="receipt-code">([0-9A-Z-]{24})<')
 ANSWERS = {
     "safe": "yes",
     "narrative": "A registrar mocked my accent in front of the whole team.",

@@ -2,7 +2,7 @@
 (function () {
   "use strict";
   var button = document.getElementById("copy-receipt");
-  var receipt = document.getElementById("receipt");
+  var receipt = document.getElementById("receipt-code");
   var status = document.getElementById("copy-status");
   if (!button || !receipt || !navigator.clipboard) { return; }
   button.hidden = false;
