@@ -183,6 +183,11 @@ def unwrap_key(private_key: bytes, blob: bytes, context: bytes) -> bytes:
         raise CryptoError("could not unwrap key") from exc
 
 
+def server_key(secret: str, purpose: str) -> bytes:
+    """A 256-bit key for one purpose, derived from a server secret in configuration."""
+    return _hkdf(secret.encode(), f"belong/v1/server/{purpose}".encode())
+
+
 def token_digest(token: str) -> bytes:
     """Digest of a high-entropy bearer token (session or enrolment) for storage."""
     return hashlib.sha256(token.encode()).digest()

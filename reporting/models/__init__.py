@@ -1,7 +1,8 @@
 """Typed SQLAlchemy models. Confidential columns hold ciphertext only."""
 
 from reporting.models.audit import AuditEntry, AuditHead
-from reporting.models.case import Case, CaseEvent, Message
+from reporting.models.case import Case, CaseEvent, CaseNote, ConsentRequest, Message
+from reporting.models.outbox import OutboxMessage
 from reporting.models.report import Evidence, Report, ReportChoice, ReportField, WrappedKey
 from reporting.models.school import Channel, School
 from reporting.models.staff import ChannelMembership, StaffSession, StaffUser
@@ -11,10 +12,13 @@ __all__ = [
     "AuditHead",
     "Case",
     "CaseEvent",
+    "CaseNote",
+    "ConsentRequest",
     "Channel",
     "ChannelMembership",
     "Evidence",
     "Message",
+    "OutboxMessage",
     "Report",
     "ReportChoice",
     "ReportField",

@@ -19,7 +19,11 @@ class Case(db.Model):
     """A report's journey through a channel. Metadata only: the queue never decrypts."""
 
     __tablename__ = "cases"
-    __table_args__ = (Index("ix_cases_queue", "school_id", "channel_id", "status", "created_at"),)
+    __table_args__ = (
+        # The queue: a channel's cases, urgent first, then by the nearest deadline.
+        Index("ix_cases_queue", "school_id", "channel_id", "urgent", "due_at"),
+        Index("ix_cases_status", "school_id", "channel_id", "status"),
+    )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
     school_id: Mapped[int] = mapped_column(ForeignKey("schools.id", ondelete="CASCADE"))
@@ -34,6 +38,9 @@ class Case(db.Model):
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+    # The next response deadline, derived from the events by domain.sla (never typed in);
+    # kept here so the queue can sort and filter by it with an index.
+    due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # Optimistic concurrency: a stale write fails instead of overwriting.
     version: Mapped[int] = mapped_column(Integer, default=1)
 
@@ -47,6 +54,12 @@ class Case(db.Model):
     )
     messages: Mapped[list[Message]] = relationship(
         order_by="Message.created_at", cascade="all, delete-orphan"
+    )
+    notes: Mapped[list[CaseNote]] = relationship(
+        order_by="CaseNote.created_at", cascade="all, delete-orphan"
+    )
+    consent_requests: Mapped[list[ConsentRequest]] = relationship(
+        order_by="ConsentRequest.created_at", cascade="all, delete-orphan"
     )
 
     @property
@@ -91,3 +104,39 @@ class Message(db.Model):
     body_sealed: Mapped[bytes] = mapped_column(LargeBinary)
 
     staff: Mapped[StaffUser | None] = relationship()
+
+
+class CaseNote(db.Model):
+    """A handler's private note or recorded outcome, sealed under the content key."""
+
+    __tablename__ = "case_notes"
+    __table_args__ = (CheckConstraint("kind IN ('note', 'outcome')", name="kind"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    case_id: Mapped[str] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    kind: Mapped[str] = mapped_column(String(10), default="note")
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id", ondelete="SET NULL"))
+    body_sealed: Mapped[bytes] = mapped_column(LargeBinary)
+
+    staff: Mapped[StaffUser | None] = relationship()
+
+
+class ConsentRequest(db.Model):
+    """A re-route that would let more people read the report, waiting for the student."""
+
+    __tablename__ = "consent_requests"
+    __table_args__ = (
+        CheckConstraint("decision IN ('approved', 'declined')", name="decision"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[str] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    requested_by: Mapped[int | None] = mapped_column(ForeignKey("staff.id", ondelete="SET NULL"))
+    to_channel_id: Mapped[int] = mapped_column(ForeignKey("channels.id", ondelete="CASCADE"))
+    reason: Mapped[str] = mapped_column(String(500))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    decision: Mapped[str | None] = mapped_column(String(10))
+
+    to_channel: Mapped[Channel] = relationship()

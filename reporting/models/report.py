@@ -40,6 +40,9 @@ class Report(db.Model):
     impact: Mapped[str] = mapped_column(String(10))
     urgency: Mapped[str] = mapped_column(String(10))
     not_safe: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Only when a named student opts in to "a reply is waiting" emails: their address,
+    # sealed under a server key (the mailer must read it without the student present).
+    notify_email_sealed: Mapped[bytes | None] = mapped_column(LargeBinary)
     recommended_channel: Mapped[str] = mapped_column(String(20))
     chosen_channel: Mapped[str] = mapped_column(String(20))
 

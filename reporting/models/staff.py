@@ -51,6 +51,8 @@ class StaffUser(UserMixin, db.Model):
     totp_last_counter: Mapped[int | None] = mapped_column(BigInteger)
     enrolment_digest: Mapped[bytes | None] = mapped_column(LargeBinary(32), unique=True)
     enrolment_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # 'immediate' or 'digest' (one email a day hides timing from anyone watching mail).
+    notify_mode: Mapped[str] = mapped_column(String(10), default="immediate")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     school: Mapped[School] = relationship()

@@ -1,15 +1,15 @@
-"""initial schema: schools, channels, staff, sessions, reports, evidence, cases, messages, audit
+"""initial schema: schools, channels, staff, sessions, reports, evidence, cases, messages, notes, consent, outbox, audit
 
-Revision ID: d3a0b8551f88
+Revision ID: 76a72ace9f30
 Revises:
-Create Date: 2026-11-25 02:16:12.064817
+Create Date: 2026-11-25 02:25:53.593961
 
 """
 import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = 'd3a0b8551f88'
+revision = '76a72ace9f30'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -76,6 +76,7 @@ def upgrade():
     sa.Column('impact', sa.String(length=10), nullable=False),
     sa.Column('urgency', sa.String(length=10), nullable=False),
     sa.Column('not_safe', sa.Boolean(), nullable=False),
+    sa.Column('notify_email_sealed', sa.LargeBinary(), nullable=True),
     sa.Column('recommended_channel', sa.String(length=20), nullable=False),
     sa.Column('chosen_channel', sa.String(length=20), nullable=False),
     sa.ForeignKeyConstraint(['school_id'], ['schools.id'], name=op.f('fk_reports_school_id_schools'), ondelete='CASCADE'),
@@ -104,6 +105,7 @@ def upgrade():
     sa.Column('totp_last_counter', sa.BigInteger(), nullable=True),
     sa.Column('enrolment_digest', sa.LargeBinary(length=32), nullable=True),
     sa.Column('enrolment_expires_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('notify_mode', sa.String(length=10), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.CheckConstraint("role IN ('peer_supporter', 'pastoral_officer', 'institutional_officer', 'admin')", name=op.f('ck_staff_role')),
     sa.ForeignKeyConstraint(['school_id'], ['schools.id'], name=op.f('fk_staff_school_id_schools'), ondelete='CASCADE'),
@@ -124,6 +126,7 @@ def upgrade():
     sa.Column('assignee_id', sa.Integer(), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('due_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('version', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['assignee_id'], ['staff.id'], name=op.f('fk_cases_assignee_id_staff'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['channel_id'], ['channels.id'], name=op.f('fk_cases_channel_id_channels')),
@@ -134,7 +137,8 @@ def upgrade():
     )
     with op.batch_alter_table('cases', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_cases_assignee_id'), ['assignee_id'], unique=False)
-        batch_op.create_index('ix_cases_queue', ['school_id', 'channel_id', 'status', 'created_at'], unique=False)
+        batch_op.create_index('ix_cases_queue', ['school_id', 'channel_id', 'urgent', 'due_at'], unique=False)
+        batch_op.create_index('ix_cases_status', ['school_id', 'channel_id', 'status'], unique=False)
 
     op.create_table('channel_memberships',
     sa.Column('staff_id', sa.Integer(), nullable=False),
@@ -160,6 +164,23 @@ def upgrade():
     )
     with op.batch_alter_table('evidence', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_evidence_report_id'), ['report_id'], unique=False)
+
+    op.create_table('outbox',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=20), nullable=False),
+    sa.Column('staff_id', sa.Integer(), nullable=True),
+    sa.Column('address_sealed', sa.LargeBinary(), nullable=True),
+    sa.Column('school_id', sa.Integer(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('deliver_after', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('sent_at', sa.DateTime(timezone=True), nullable=True),
+    sa.CheckConstraint("kind IN ('case_attention', 'reply_waiting')", name=op.f('ck_outbox_kind')),
+    sa.ForeignKeyConstraint(['school_id'], ['schools.id'], name=op.f('fk_outbox_school_id_schools'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['staff_id'], ['staff.id'], name=op.f('fk_outbox_staff_id_staff'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_outbox'))
+    )
+    with op.batch_alter_table('outbox', schema=None) as batch_op:
+        batch_op.create_index('ix_outbox_pending', ['sent_at', 'deliver_after'], unique=False)
 
     op.create_table('report_choices',
     sa.Column('report_id', sa.String(length=36), nullable=False),
@@ -231,6 +252,39 @@ def upgrade():
     with op.batch_alter_table('case_events', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_case_events_case_id'), ['case_id'], unique=False)
 
+    op.create_table('case_notes',
+    sa.Column('id', sa.String(length=36), nullable=False),
+    sa.Column('case_id', sa.String(length=36), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('kind', sa.String(length=10), nullable=False),
+    sa.Column('staff_id', sa.Integer(), nullable=True),
+    sa.Column('body_sealed', sa.LargeBinary(), nullable=False),
+    sa.CheckConstraint("kind IN ('note', 'outcome')", name=op.f('ck_case_notes_kind')),
+    sa.ForeignKeyConstraint(['case_id'], ['cases.id'], name=op.f('fk_case_notes_case_id_cases'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['staff_id'], ['staff.id'], name=op.f('fk_case_notes_staff_id_staff'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_case_notes'))
+    )
+    with op.batch_alter_table('case_notes', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_case_notes_case_id'), ['case_id'], unique=False)
+
+    op.create_table('consent_requests',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('case_id', sa.String(length=36), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('requested_by', sa.Integer(), nullable=True),
+    sa.Column('to_channel_id', sa.Integer(), nullable=False),
+    sa.Column('reason', sa.String(length=500), nullable=False),
+    sa.Column('decided_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('decision', sa.String(length=10), nullable=True),
+    sa.CheckConstraint("decision IN ('approved', 'declined')", name=op.f('ck_consent_requests_decision')),
+    sa.ForeignKeyConstraint(['case_id'], ['cases.id'], name=op.f('fk_consent_requests_case_id_cases'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['requested_by'], ['staff.id'], name=op.f('fk_consent_requests_requested_by_staff'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['to_channel_id'], ['channels.id'], name=op.f('fk_consent_requests_to_channel_id_channels'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_consent_requests'))
+    )
+    with op.batch_alter_table('consent_requests', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_consent_requests_case_id'), ['case_id'], unique=False)
+
     op.create_table('messages',
     sa.Column('id', sa.String(length=36), nullable=False),
     sa.Column('case_id', sa.String(length=36), nullable=False),
@@ -254,6 +308,14 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_messages_case_id'))
 
     op.drop_table('messages')
+    with op.batch_alter_table('consent_requests', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_consent_requests_case_id'))
+
+    op.drop_table('consent_requests')
+    with op.batch_alter_table('case_notes', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_case_notes_case_id'))
+
+    op.drop_table('case_notes')
     with op.batch_alter_table('case_events', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_case_events_case_id'))
 
@@ -271,6 +333,10 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_report_choices_value'))
 
     op.drop_table('report_choices')
+    with op.batch_alter_table('outbox', schema=None) as batch_op:
+        batch_op.drop_index('ix_outbox_pending')
+
+    op.drop_table('outbox')
     with op.batch_alter_table('evidence', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_evidence_report_id'))
 
@@ -280,6 +346,7 @@ def downgrade():
 
     op.drop_table('channel_memberships')
     with op.batch_alter_table('cases', schema=None) as batch_op:
+        batch_op.drop_index('ix_cases_status')
         batch_op.drop_index('ix_cases_queue')
         batch_op.drop_index(batch_op.f('ix_cases_assignee_id'))
 

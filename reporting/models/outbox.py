@@ -1,0 +1,31 @@
+"""Email notifications waiting to be sent (written in the same transaction as their cause)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, LargeBinary, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from reporting.extensions import db
+from reporting.models.base import UTCDateTime, utcnow
+
+
+class OutboxMessage(db.Model):
+    """One notification: to a handler, or to a student who opted in. Never any contents."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (
+        CheckConstraint("kind IN ('case_attention', 'reply_waiting')", name="kind"),
+        Index("ix_outbox_pending", "sent_at", "deliver_after"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id", ondelete="CASCADE"))
+    # For a student: their address sealed under the server's notification key.
+    address_sealed: Mapped[bytes | None] = mapped_column(LargeBinary)
+    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    deliver_after: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -1,0 +1,56 @@
+"""Queueing email notifications. They say only that something needs attention: never a
+name, a ground, a channel detail or any report contents. Delivery is in services/delivery.py.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+
+from sqlalchemy.orm import Session
+
+from reporting import crypto
+from reporting.models import Case, OutboxMessage, Report
+from reporting.models.base import utcnow
+from reporting.services.reports import channel_handlers
+
+NOTIFY_CONTEXT = b"belong/notify-address"
+DIGEST_HOUR = 7  # UTC: a daily digest goes out at this hour
+
+
+def notify_key(config: dict) -> bytes:
+    """The server key that seals the addresses of students who asked for reply emails."""
+    return crypto.server_key(config["BELONG_HMAC_KEY"], "notify-address")
+
+
+def seal_address(config: dict, address: str) -> bytes:
+    """Seal a student's notification address."""
+    return crypto.seal(notify_key(config), address.encode(), NOTIFY_CONTEXT)
+
+
+def open_address(config: dict, sealed: bytes) -> str:
+    """Open a student's notification address (only the mailer does this)."""
+    return crypto.unseal(notify_key(config), sealed, NOTIFY_CONTEXT).decode()
+
+
+def next_digest(now: datetime) -> datetime:
+    """When the next daily digest goes out."""
+    today = datetime.combine(now.date(), time(DIGEST_HOUR), tzinfo=now.tzinfo)
+    return today if now < today else today + timedelta(days=1)
+
+
+def notify_handlers(session: Session, case: Case) -> None:
+    """Tell each handler of the case's channel that a case needs attention."""
+    now = utcnow()
+    session.add_all(
+        OutboxMessage(kind="case_attention", staff_id=handler.id, school_id=case.school_id,
+                      deliver_after=now if handler.notify_mode == "immediate"
+                      else next_digest(now))
+        for handler in channel_handlers(session, case.channel_id)
+    )
+
+
+def notify_reporter(session: Session, report: Report) -> None:
+    """Tell a student who opted in that a reply is waiting."""
+    if report.notify_email_sealed:
+        session.add(OutboxMessage(kind="reply_waiting", address_sealed=report.notify_email_sealed,
+                                  school_id=report.school_id))
