@@ -6,11 +6,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from reporting import crypto
+from reporting.domain import sla
 from reporting.domain.cases import Action, CaseStatus, next_status
 from reporting.domain.errors import BelongError
 from reporting.domain.report import MESSAGE_MAX
 from reporting.models import Case, CaseEvent, Message, StaffUser, WrappedKey
-from reporting.models.base import new_id
+from reporting.models.base import new_id, utcnow
 from reporting.services import audit
 from reporting.services.reports import CONTENT, IDENTITY, Keys, wrap_context
 
@@ -24,6 +25,13 @@ def message_context(report_id: str, message_id: str) -> bytes:
     return crypto.field_context(report_id, f"message:{message_id}")
 
 
+def refresh_deadline(case: Case) -> None:
+    """Recompute the case's next deadline from its events (domain.sla decides)."""
+    acknowledged = next((e.at for e in case.events if e.action == Action.ACKNOWLEDGE.value), None)
+    case.due_at = sla.next_deadline(case.case_status, case.channel.channel_kind, case.urgent,
+                                    case.created_at, acknowledged)
+
+
 def transition(session: Session, case: Case, action: Action, *, actor_kind: str,
                actor_id: int | None = None, reason: str = "") -> CaseStatus:
     """Move a case with the state machine (the only place that decides), recording an event."""
@@ -32,7 +40,8 @@ def transition(session: Session, case: Case, action: Action, *, actor_kind: str,
     case.status = after.value
     case.events.append(CaseEvent(actor_kind=actor_kind, actor_id=actor_id, action=action.value,
                                  from_status=before.value, to_status=after.value,
-                                 reason=reason))
+                                 reason=reason, at=utcnow()))
+    refresh_deadline(case)
     actor = f"staff:{actor_id}" if actor_id else actor_kind
     audit.record(session, audit.school_chain(case.school_id), actor, f"case.{action.value}",
                  f"case:{case.id}", from_status=before.value, to_status=after.value)

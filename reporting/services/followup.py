@@ -15,13 +15,8 @@ from reporting.models import Case, ReportChoice, WrappedKey
 from reporting.services import audit
 from reporting.services.casework import open_message, seal_message, transition
 from reporting.services.evidence import CleanFile, open_evidence_name, seal_evidence
-from reporting.services.reports import (
-    IDENTITY,
-    Keys,
-    channel_handlers,
-    read_fields,
-    wrap_for_handlers,
-)
+from reporting.services.queries import channel_handlers
+from reporting.services.reports import IDENTITY, Keys, read_fields, wrap_for_handlers
 
 MAX_FILES = 5
 

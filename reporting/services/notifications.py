@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from reporting import crypto
 from reporting.models import Case, OutboxMessage, Report
 from reporting.models.base import utcnow
-from reporting.services.reports import channel_handlers
+from reporting.services.queries import channel_handlers
 
 NOTIFY_CONTEXT = b"belong/notify-address"
 DIGEST_HOUR = 7  # UTC: a daily digest goes out at this hour

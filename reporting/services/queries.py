@@ -6,7 +6,7 @@ from sqlalchemy import case as when
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, joinedload
 
-from reporting.models import Case, Channel, StaffUser
+from reporting.models import Case, Channel, ChannelMembership, StaffUser
 
 
 def handler_queue(session: Session, user: StaffUser, limit: int = 50) -> list[Case]:
@@ -46,4 +46,13 @@ def school_staff(session: Session, school_id: int) -> list[StaffUser]:
     """The school's staff accounts, by name."""
     return list(session.scalars(
         select(StaffUser).where(StaffUser.school_id == school_id).order_by(StaffUser.display_name)
+    ))
+
+
+def channel_handlers(session: Session, channel_id: int) -> list[StaffUser]:
+    """The active handlers of a channel."""
+    return list(session.scalars(
+        select(StaffUser)
+        .join(ChannelMembership, ChannelMembership.staff_id == StaffUser.id)
+        .where(ChannelMembership.channel_id == channel_id, StaffUser.active.is_(True))
     ))

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from reporting import crypto
-from reporting.domain import receipts
+from reporting.domain import receipts, sla
 from reporting.domain.cases import CaseStatus
 from reporting.domain.errors import Conflict, InvalidReceipt
 from reporting.domain.report import (
@@ -27,7 +27,6 @@ from reporting.domain.routing import Answers, route
 from reporting.models import (
     Case,
     CaseEvent,
-    ChannelMembership,
     Report,
     ReportChoice,
     ReportField,
@@ -35,9 +34,11 @@ from reporting.models import (
     StaffUser,
     WrappedKey,
 )
-from reporting.models.base import new_id
+from reporting.models.base import new_id, utcnow
 from reporting.services import audit
 from reporting.services.evidence import CleanFile, seal_evidence
+from reporting.services.notifications import notify_handlers
+from reporting.services.queries import channel_handlers
 
 CONTENT, IDENTITY = "content", "identity"
 REPORTER_CONTEXT = b"belong/reporter/"
@@ -84,15 +85,6 @@ class Keys:
 
     content: bytes
     identity: bytes | None
-
-
-def channel_handlers(session: Session, channel_id: int) -> list[StaffUser]:
-    """The active handlers of a channel."""
-    return list(session.scalars(
-        select(StaffUser)
-        .join(ChannelMembership, ChannelMembership.staff_id == StaffUser.id)
-        .where(ChannelMembership.channel_id == channel_id, StaffUser.active.is_(True))
-    ))
 
 
 def _seal_fields(report_id: str, key: bytes, values: dict[str, str]) -> list[ReportField]:
@@ -167,15 +159,18 @@ def submit_report(session: Session, school: School, draft: Draft,
     report.wrapped_keys = _wraps(report_id, school, reporter_key.key, keys,
                                  channel_handlers(session, channel.id), identity_visible)
     report.evidence = [seal_evidence(report_id, keys.content, f) for f in draft.files]
-    case = Case(school_id=school.id, report=report, channel_id=channel.id,
-                urgent=decision.urgent, status=CaseStatus.SUBMITTED.value)
-    case.events.append(CaseEvent(actor_kind="reporter", action="submit",
+    now = utcnow()
+    case = Case(school_id=school.id, report=report, channel=channel, urgent=decision.urgent,
+                status=CaseStatus.SUBMITTED.value, created_at=now,
+                due_at=sla.acknowledge_by(now, chosen, decision.urgent))
+    case.events.append(CaseEvent(actor_kind="reporter", action="submit", at=now,
                                  to_status=CaseStatus.SUBMITTED.value))
     session.add_all([report, case])
     session.flush()
     audit.record(session, audit.school_chain(school.id), "reporter", "report.submit",
                  f"case:{case.id}", channel=chosen.value,
                  overrode_recommendation=chosen is not decision.channel)
+    notify_handlers(session, case)
     return Submitted(report, case, receipt)
 
 
