@@ -8,13 +8,20 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 import pyotp
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from reporting import crypto
 from reporting.domain.errors import Conflict
 from reporting.domain.roles import Role
-from reporting.models import ChannelMembership, School, StaffSession, StaffUser
+from reporting.models import (
+    Channel,
+    ChannelMembership,
+    School,
+    StaffSession,
+    StaffUser,
+    WrappedKey,
+)
 from reporting.models.base import utcnow
 from reporting.services import audit
 
@@ -116,6 +123,15 @@ def reissue_enrolment(session: Session, actor: str, user: StaffUser,
     return token
 
 
+def remove_from_channel(session: Session, actor: str, user: StaffUser, channel: Channel) -> None:
+    """Take a handler out of a channel: no key for any case filed from now on."""
+    session.execute(delete(ChannelMembership).where(ChannelMembership.staff_id == user.id,
+                                                    ChannelMembership.channel_id == channel.id))
+    session.expire(user, ["memberships"])
+    audit.record(session, audit.school_chain(user.school_id), actor, "staff.channel_removed",
+                 f"staff:{user.id}", channel=channel.kind)
+
+
 def reset_password(
     session: Session,
     actor: str,
@@ -134,5 +150,8 @@ def reset_password(
     check_password(password)
     _set_password_and_keys(user, password, params)
     _end_sessions(session, user)
+    # Keys wrapped for the old key pair can never open again: remove them, so an escrow
+    # grant knows what to restore.
+    session.execute(delete(WrappedKey).where(WrappedKey.staff_id == user.id))
     audit.record(session, audit.school_chain(user.school_id), actor, "staff.password_reset",
                  f"staff:{user.id}")

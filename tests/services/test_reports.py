@@ -19,9 +19,9 @@ from tests import factories
 NAMED = {"name": "Ada Lovelace", "student_id": "S123", "contact": "ada@example.org"}
 
 
-def private_key(user) -> bytes:
+def private_key(user, password: str = factories.PASSWORD) -> bytes:
     """A handler's private key, as their sign-in would unseal it."""
-    key = crypto.derive_keys(factories.PASSWORD, user.kdf_salt, factories.FAST).key
+    key = crypto.derive_keys(password, user.kdf_salt, factories.FAST).key
     return crypto.unseal(key, user.private_key_sealed, PRIVATE_KEY_CONTEXT)
 
 

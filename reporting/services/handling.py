@@ -1,0 +1,145 @@
+"""A handler's work on one case: open it, claim or assign it, move it on, write notes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from reporting import crypto
+from reporting.domain.cases import Action
+from reporting.domain.errors import BelongError, Conflict
+from reporting.domain.report import MESSAGE_MAX
+from reporting.models import Case, CaseNote, ChannelMembership, StaffUser
+from reporting.models.base import new_id
+from reporting.services import audit
+from reporting.services.casework import open_message, staff_keys, transition
+from reporting.services.evidence import open_evidence_name
+from reporting.services.reports import Keys, read_fields
+
+
+class CaseNotFound(BelongError):
+    """No such case in this person's school and channels (said the same either way)."""
+
+
+class AlreadyClaimed(Conflict):
+    """Someone else owns the case."""
+
+
+def find_case(session: Session, user: StaffUser, case_id: str) -> Case:
+    """A case of the user's school and channels, or CaseNotFound."""
+    case = session.scalar(select(Case).where(
+        Case.id == case_id, Case.school_id == user.school_id,
+        Case.channel_id.in_(user.channel_ids)))
+    if case is None:
+        raise CaseNotFound("There is no such case in your queue.")
+    return case
+
+
+def check_version(case: Case, seen: int | None) -> None:
+    """Refuse a form made from an older state of the case (optimistic concurrency)."""
+    if seen != case.version:
+        raise Conflict("This case changed since you opened it. Nothing was saved: read the "
+                       "latest version below and try again.")
+
+
+def _audit(session: Session, user: StaffUser, case: Case, action: str, **detail) -> None:
+    audit.record(session, audit.school_chain(case.school_id), f"staff:{user.id}", action,
+                 f"case:{case.id}", **detail)
+
+
+@dataclass(frozen=True)
+class CaseView:
+    """A case decrypted for one handler, with what they may see and no more."""
+
+    case: Case
+    fields: dict[str, str]
+    messages: list[tuple[object, str]]
+    notes: list[tuple[CaseNote, str]]
+    files: list[tuple[object, str]]
+    identity_shared: bool
+
+
+def note_context(case: Case, note_id: str) -> bytes:
+    """Associated data binding a note to its report."""
+    return crypto.field_context(case.report_id, f"note:{note_id}")
+
+
+def open_case(session: Session, user: StaffUser, private_key: bytes, case: Case) -> CaseView:
+    """Decrypt a case for a handler and record that they read it."""
+    keys = staff_keys(session, user, private_key, case)
+    _audit(session, user, case, "case.read")
+    return CaseView(
+        case=case,
+        fields=read_fields(case.report, keys),
+        messages=[(m, open_message(keys, case, m)) for m in case.messages],
+        notes=[(n, crypto.unseal(keys.content, n.body_sealed, note_context(case, n.id)).decode())
+               for n in case.notes],
+        files=[(e, open_evidence_name(keys.content, e)) for e in case.report.evidence],
+        identity_shared=keys.identity is not None,
+    )
+
+
+def open_evidence(session: Session, user: StaffUser, private_key: bytes, case: Case,
+                  evidence_id: str) -> tuple[str, bytes]:
+    """The name and bytes of one evidence file, audited."""
+    keys = staff_keys(session, user, private_key, case)
+    evidence = next((e for e in case.report.evidence if e.id == evidence_id), None)
+    if evidence is None:
+        raise CaseNotFound("There is no such file.")
+    _audit(session, user, case, "case.evidence_read")
+    data = crypto.unseal(keys.content, evidence.content_sealed, crypto.field_context(
+        case.report_id, f"evidence:{evidence.id}"))
+    return open_evidence_name(keys.content, evidence), data
+
+
+def claim(session: Session, user: StaffUser, case: Case) -> None:
+    """Take an unassigned case. Under concurrency exactly one claimant wins."""
+    won = session.execute(
+        update(Case).where(Case.id == case.id, Case.assignee_id.is_(None))
+        .values(assignee_id=user.id, version=Case.version + 1)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if not won:
+        session.rollback()
+        owner = session.scalar(select(StaffUser.display_name).join(
+            Case, Case.assignee_id == StaffUser.id).where(Case.id == case.id))
+        raise AlreadyClaimed(f"{owner or 'Someone else'} has already claimed this case.")
+    session.refresh(case)
+    _audit(session, user, case, "case.claim")
+
+
+def assign(session: Session, user: StaffUser, case: Case, to_id: int, seen: int) -> None:
+    """Give the case to a colleague in its channel (or back to nobody with to_id 0)."""
+    check_version(case, seen)
+    if to_id:
+        colleague = session.scalar(select(StaffUser).join(ChannelMembership).where(
+            StaffUser.id == to_id, StaffUser.active.is_(True),
+            ChannelMembership.channel_id == case.channel_id))
+        if colleague is None:
+            raise BelongError("Choose someone who works in this case's channel.")
+    case.assignee_id = to_id or None
+    _audit(session, user, case, "case.assign", to=f"staff:{to_id}" if to_id else "nobody")
+
+
+def act(session: Session, user: StaffUser, case: Case, action: Action, seen: int,
+        reason: str = "") -> None:
+    """Move the case along the state machine, from the state the handler saw."""
+    check_version(case, seen)
+    transition(session, case, action, actor_kind="staff", actor_id=user.id, reason=reason)
+
+
+def add_note(session: Session, user: StaffUser, keys: Keys, case: Case, text: str,
+             kind: str = "note") -> CaseNote:
+    """A private note (or the recorded outcome), readable by the channel's handlers only."""
+    body = text.strip()
+    if not body or len(body) > MESSAGE_MAX:
+        raise BelongError(f"A note needs between 1 and {MESSAGE_MAX} characters.")
+    note_id = new_id()
+    note = CaseNote(id=note_id, case_id=case.id, kind=kind, staff_id=user.id,
+                    body_sealed=crypto.seal(keys.content, body.encode(),
+                                            note_context(case, note_id)))
+    case.notes.append(note)
+    _audit(session, user, case, f"case.{kind}")
+    return note
