@@ -39,7 +39,8 @@ class Config:
     """Settings shared by every environment."""
 
     ENV_NAME = "base"
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # hide_parameters: a logged database error never shows the values (verifiers, emails).
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True, "hide_parameters": True}
     # Staff sessions: idle timeout and absolute lifetime.
     STAFF_IDLE_TIMEOUT = timedelta(minutes=30)
     STAFF_MAX_SESSION = timedelta(hours=12)
@@ -76,13 +77,34 @@ class Config:
         values["REDIS_URL"] = os.environ.get("REDIS_URL") or None
         values["RATELIMIT_STORAGE_URI"] = values["REDIS_URL"] or "memory://"
         # How many reverse proxies sit in front of the app (their X-Forwarded-* are trusted).
-        values["PROXY_HOPS"] = int(os.environ.get("BELONG_PROXY_HOPS", self.PROXY_HOPS))
+        hops = os.environ.get("BELONG_PROXY_HOPS", str(self.PROXY_HOPS))
+        if not hops.isdigit():
+            raise ConfigError("BELONG_PROXY_HOPS must be a whole number (proxies in front)")
+        values["PROXY_HOPS"] = int(hops)
         # The public address, for links printed by commands (enrolment links).
         values["BASE_URL"] = os.environ.get("BELONG_BASE_URL", "http://127.0.0.1:5000")
         # Where "Leave this site quickly" takes the student.
         values["QUICK_EXIT_URL"] = os.environ.get(
             "BELONG_QUICK_EXIT_URL", "https://www.bbc.co.uk/weather"
         )
+        # Notification email (reporting/mail.py): SMTP when MAIL_SERVER is set, otherwise the
+        # "console" backend, which only writes each message (recipient included) to the
+        # "belong.mail" log. Defaults: submission port 587 with STARTTLS; for a local relay
+        # without TLS set MAIL_PORT=25 MAIL_USE_TLS=0.
+        mail_server = os.environ.get("MAIL_SERVER") or None
+        values["MAIL_BACKEND"] = os.environ.get("MAIL_BACKEND") or (
+            "smtp" if mail_server else "console"
+        )
+        if values["MAIL_BACKEND"] not in ("console", "smtp"):
+            raise ConfigError("MAIL_BACKEND must be 'console' or 'smtp'")
+        values["MAIL_SERVER"] = mail_server or "localhost"
+        values["MAIL_PORT"] = int(os.environ.get("MAIL_PORT") or 587)
+        values["MAIL_USE_TLS"] = os.environ.get("MAIL_USE_TLS", "1").strip().lower() in {
+            "1", "true", "yes", "on"
+        }
+        values["MAIL_USERNAME"] = os.environ.get("MAIL_USERNAME") or None
+        values["MAIL_PASSWORD"] = os.environ.get("MAIL_PASSWORD") or None
+        values["MAIL_FROM"] = os.environ.get("MAIL_FROM") or "belong@localhost"
         return values
 
 
@@ -149,6 +171,9 @@ class ProductionConfig(Config):
         for short in ("SECRET_KEY", "BELONG_HMAC_KEY"):
             if len(os.environ[short]) < 32:
                 raise ConfigError(f"{short} must be at least 32 characters of random data")
+        if not (os.environ.get("MAIL_SERVER") or os.environ.get("MAIL_BACKEND")):
+            raise ConfigError("Belong will not start in production without MAIL_SERVER (the "
+                              "SMTP relay), or MAIL_BACKEND=console to log emails instead")
         values["SECRET_KEY"] = os.environ["SECRET_KEY"]
         values["BELONG_HMAC_KEY"] = os.environ["BELONG_HMAC_KEY"]
         values["SQLALCHEMY_DATABASE_URI"] = database_url(os.environ["DATABASE_URL"])

@@ -101,7 +101,7 @@ def main() -> None:
     env = {**os.environ, "BELONG_CONFIG": "production",
            "SECRET_KEY": secrets.token_urlsafe(48), "BELONG_HMAC_KEY": secrets.token_urlsafe(48),
            "DATABASE_URL": args.database_url or f"sqlite:///{tmp / 'bench.sqlite'}",
-           "BELONG_PROXY_HOPS": "0"}
+           "BELONG_PROXY_HOPS": "0", "MAIL_BACKEND": "console"}
     env.pop("REDIS_URL", None)
     prepare(env)
     port = free_port()

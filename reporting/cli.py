@@ -14,8 +14,11 @@ from reporting.crypto import KdfParams
 from reporting.domain.errors import Conflict
 from reporting.domain.roles import Role
 from reporting.extensions import db
+from reporting.mail import Mailer
 from reporting.models import School, StaffUser
+from reporting.models.base import utcnow
 from reporting.services import audit
+from reporting.services.delivery import send_due
 from reporting.services.schools import create_school
 from reporting.services.staff import create_staff, reissue_enrolment, reset_password
 
@@ -135,6 +138,15 @@ def audit_verify_command() -> None:
     click.echo("Audit log intact.")
 
 
+@click.command("send-notifications")
+@with_appcontext
+def send_notifications_command() -> None:
+    """Send the notification emails that are due, daily summaries included (run from cron)."""
+    config = current_app.config
+    sent = send_due(db.session, config, Mailer(config), utcnow())
+    click.echo(f"Sent {sent} notification email{'' if sent == 1 else 's'}.")
+
+
 @click.command("demo")
 @with_appcontext
 def demo_command() -> None:
@@ -162,5 +174,6 @@ def demo_command() -> None:
 def init_app(app: Flask) -> None:
     """Register the commands."""
     for command in (create_school_command, create_staff_command, rotate_password_command,
-                    new_enrolment_link_command, audit_verify_command, demo_command):
+                    new_enrolment_link_command, audit_verify_command,
+                    send_notifications_command, demo_command):
         app.cli.add_command(command)

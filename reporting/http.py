@@ -27,7 +27,7 @@ _CLIENT_PREFIX = re.compile(r"^\S+ - - ")
 
 def _security_headers(response: Response) -> Response:
     headers = response.headers
-    headers["Content-Security-Policy"] = CSP
+    headers.setdefault("Content-Security-Policy", CSP)  # a view may set a stricter one
     headers["X-Content-Type-Options"] = "nosniff"
     headers["Referrer-Policy"] = "no-referrer"
     headers["X-Frame-Options"] = "DENY"

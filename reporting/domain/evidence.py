@@ -7,8 +7,6 @@ from dataclasses import dataclass
 
 from reporting.domain.errors import BelongError
 
-TEXT_SAMPLE = 8192
-
 
 class RejectedFile(BelongError):
     """A file that is too large, empty, or not a kind we accept."""
@@ -42,18 +40,15 @@ def sniff(data: bytes) -> Kind | None:
         return JPEG
     if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
         return WEBP
-    return TEXT if _is_text(data[:TEXT_SAMPLE]) else None
+    return TEXT if _is_text(data) else None
 
 
-def _is_text(sample: bytes) -> bool:
-    """UTF-8 with no control characters but line breaks and tabs."""
+def _is_text(data: bytes) -> bool:
+    """UTF-8 throughout, with no control characters but line breaks and tabs."""
     try:
-        text = sample.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        # A multi-byte character cut at the sample's end is still text.
-        if exc.start < len(sample) - 3:
-            return False
-        text = sample[: exc.start].decode("utf-8")
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
     return not any(unicodedata.category(ch) == "Cc" and ch not in "\t\n\r\f" for ch in text)
 
 

@@ -12,8 +12,7 @@ from reporting.domain.evidence import Kind, RejectedFile, check
 from reporting.models import Evidence
 from reporting.models.base import new_id
 
-# Refuse decompression bombs instead of warning about them.
-Image.MAX_IMAGE_PIXELS = 50_000_000
+MAX_PIXELS = 50_000_000  # larger images are refused before they are decoded
 _PIL_FORMAT = {"image/png": "PNG", "image/jpeg": "JPEG", "image/webp": "WEBP"}
 
 
@@ -38,6 +37,8 @@ def _strip_metadata(kind: Kind, data: bytes, filename: str) -> bytes:
     """Rebuild an image from its pixels alone, so EXIF (GPS, device, owner) cannot survive."""
     try:
         with Image.open(io.BytesIO(data)) as image:
+            if image.width * image.height > MAX_PIXELS:
+                raise RejectedFile(f"{filename} is too large an image (over 50 megapixels).")
             upright = ImageOps.exif_transpose(image)
             fresh = Image.frombytes(upright.mode, upright.size, upright.tobytes())
             if upright.mode == "P":

@@ -15,10 +15,9 @@ from reporting.models import Case, ReportChoice, WrappedKey
 from reporting.services import audit
 from reporting.services.casework import open_message, seal_message, transition
 from reporting.services.evidence import CleanFile, open_evidence_name, seal_evidence
+from reporting.services.notifications import notify_handlers
 from reporting.services.queries import channel_handlers
 from reporting.services.reports import IDENTITY, Keys, read_fields, wrap_for_handlers
-
-MAX_FILES = 5
 
 
 @dataclass(frozen=True)
@@ -76,14 +75,16 @@ def reply(session: Session, case: Case, keys: Keys, text: str) -> None:
     seal_message(case, keys, text, author="reporter")
     if case.case_status is CaseStatus.AWAITING_REPORTER:
         transition(session, case, Action.REPORTER_REPLIED, actor_kind="reporter")
+    notify_handlers(session, case)
     _audit(session, case, "case.reporter_message")
 
 
-def add_files(session: Session, case: Case, keys: Keys, files: list[CleanFile]) -> None:
+def add_files(session: Session, case: Case, keys: Keys, files: list[CleanFile],
+              limit: int) -> None:
     """Add evidence, up to the per-report limit."""
     _still_open(case)
-    if len(case.report.evidence) + len(files) > MAX_FILES:
-        raise BelongError(f"A report can hold at most {MAX_FILES} files.")
+    if len(case.report.evidence) + len(files) > limit:
+        raise BelongError(f"A report can hold at most {limit} files.")
     case.report.evidence.extend(seal_evidence(case.report_id, keys.content, f) for f in files)
     _audit(session, case, "case.reporter_files", count=len(files))
 

@@ -2,32 +2,72 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlalchemy import case as when
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, joinedload
 
+from reporting.domain.cases import CaseStatus
 from reporting.models import Case, Channel, ChannelMembership, StaffUser
+from reporting.models.base import utcnow
+
+PAGE_SIZE = 50
+FINISHED = (CaseStatus.RESOLVED.value, CaseStatus.CLOSED.value, CaseStatus.WITHDRAWN.value)
 
 
-def handler_queue(session: Session, user: StaffUser, limit: int = 50) -> list[Case]:
-    """Cases in the handler's channels at their school, urgent first, oldest first."""
-    return list(session.scalars(
+@dataclass(frozen=True)
+class QueueFilter:
+    """What the handler asked the queue to show."""
+
+    status: str = "open"  # 'open', 'all' or one CaseStatus value
+    channel_id: int | None = None
+    urgency: str = ""  # '', 'urgent', 'routine'
+    assigned: str = ""  # '', 'me', 'none'
+    overdue: bool = False
+    page: int = 1
+
+
+def _scope(user: StaffUser, channel_id: int | None):
+    channels = user.channel_ids if channel_id is None else user.channel_ids & {channel_id}
+    return [Case.school_id == user.school_id, Case.channel_id.in_(channels or {0})]
+
+
+def handler_queue(session: Session, user: StaffUser, wanted: QueueFilter) -> tuple[
+        list[Case], int]:
+    """One page of the handler's cases: urgent first, then the nearest deadline; and the total."""
+    conditions = _scope(user, wanted.channel_id)
+    if wanted.status == "open":
+        conditions.append(Case.status.not_in(FINISHED))
+    elif wanted.status != "all":
+        conditions.append(Case.status == wanted.status)
+    if wanted.urgency:
+        conditions.append(Case.urgent.is_(wanted.urgency == "urgent"))
+    if wanted.assigned == "me":
+        conditions.append(Case.assignee_id == user.id)
+    elif wanted.assigned == "none":
+        conditions.append(Case.assignee_id.is_(None))
+    if wanted.overdue:
+        conditions.append(Case.due_at < utcnow())
+    total = session.scalar(select(func.count()).select_from(Case).where(*conditions))
+    cases = session.scalars(
         select(Case)
         .options(joinedload(Case.channel), joinedload(Case.assignee))
-        .where(Case.school_id == user.school_id, Case.channel_id.in_(user.channel_ids))
-        .order_by(Case.urgent.desc(), Case.created_at)
-        .limit(limit)
-    ))
+        .where(*conditions)
+        .order_by(Case.urgent.desc(), Case.due_at.asc().nulls_last(), Case.created_at)
+        .limit(PAGE_SIZE).offset((wanted.page - 1) * PAGE_SIZE)
+    ).all()
+    return list(cases), total
 
 
 def status_counts(session: Session, user: StaffUser) -> dict[str, int]:
-    """How many cases of each status are in the handler's channels."""
-    rows = session.execute(
-        select(Case.status, func.count())
-        .where(Case.school_id == user.school_id, Case.channel_id.in_(user.channel_ids))
-        .group_by(Case.status)
-    )
-    return dict(rows.all())
+    """How many cases of each status are in the handler's channels, plus 'overdue'."""
+    scope = _scope(user, None)
+    counts = dict(session.execute(
+        select(Case.status, func.count()).where(*scope).group_by(Case.status)).all())
+    counts["overdue"] = session.scalar(
+        select(func.count()).select_from(Case).where(*scope, Case.due_at < utcnow()))
+    return counts
 
 
 def channel_overview(session: Session, school_id: int) -> list[tuple[Channel, int, int]]:

@@ -68,6 +68,7 @@ class Draft:
     share_identity_with: frozenset[ChannelKind] = frozenset()
     chosen_channel: ChannelKind | None = None
     files: tuple[CleanFile, ...] = ()
+    notify_address_sealed: bytes | None = None  # sealed by notifications.seal_address
 
 
 @dataclass(frozen=True)
@@ -142,6 +143,7 @@ def submit_report(session: Session, school: School, draft: Draft,
         occurred_kind=draft.occurred_kind.value, occurred_on=draft.occurred_on,
         setting=draft.setting.value, responsible=draft.responsible.value,
         impact=draft.impact.value, urgency=draft.urgency.value, not_safe=draft.not_safe,
+        notify_email_sealed=draft.notify_address_sealed,
         recommended_channel=decision.channel.value, chosen_channel=chosen.value,
     )
     report.fields = (

@@ -1,23 +1,122 @@
-"""The handler's working pages."""
+"""The handler's working pages: the queue, a case, what can be done to it."""
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
-from flask_login import current_user
+import base64
+import io
 
-from reporting.domain.cases import CaseStatus
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    session,
+    url_for,
+)
+from flask_login import current_user
+from sqlalchemy.orm.exc import StaleDataError
+
+from reporting.auth.access import SESSION_KEY
+from reporting.domain.errors import BelongError, Conflict
 from reporting.extensions import db
-from reporting.services import queries
+from reporting.models import Case
+from reporting.models.base import utcnow
+from reporting.services import handling, queries
+from reporting.services.auth import session_private_key
+from reporting.services.casework import NoAccess
+from reporting.services.delivery import dispatch
+from reporting.staff import actions
+from reporting.staff.forms import QueueFilterForm
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
+STALE = "Someone changed this case at the same moment, so nothing was saved. Please try again."
+
+
+def private_key() -> bytes:
+    """This session's copy of the handler's private key (cookie key + server row)."""
+    return session_private_key(g.staff_session, base64.b64decode(session[SESSION_KEY]))
+
+
+def _case(case_id: str) -> Case:
+    try:
+        return handling.find_case(db.session, current_user, case_id)
+    except handling.CaseNotFound:
+        abort(404)
 
 
 @bp.route("/")
 def queue():
     """The cases of my channels at my school: metadata only, nothing decrypted."""
-    return render_template(
-        "staff/queue.html",
-        cases=queries.handler_queue(db.session, current_user),
-        counts=queries.status_counts(db.session, current_user),
-        statuses=list(CaseStatus),
-    )
+    form = QueueFilterForm(request.args)
+    form.channel.choices = [("", "All my channels")] + [
+        (str(m.channel_id), m.channel.name) for m in current_user.memberships]
+    wanted = actions.queue_filter(form) if form.validate() else queries.QueueFilter()
+    cases, total = queries.handler_queue(db.session, current_user, wanted)
+    return render_template("staff/queue.html", form=form, cases=cases, total=total,
+                           wanted=wanted, page_size=queries.PAGE_SIZE, now=utcnow(),
+                           counts=queries.status_counts(db.session, current_user))
+
+
+def render_case(case: Case, status: int = 200, **forms):
+    """The case page, decrypted for this handler (the read is audited)."""
+    try:
+        view = handling.open_case(db.session, current_user, private_key(), case)
+    except NoAccess:
+        return render_template("staff/no_key.html", case=case), 403
+    db.session.commit()
+    return render_template("staff/case_detail.html", view=view,
+                           **actions.forms_for(case, current_user, forms)), status
+
+
+@bp.route("/cases/<case_id>")
+def case_detail(case_id: str):
+    """One case: what the student said, messages, notes, history, and what to do next."""
+    return render_case(_case(case_id))
+
+
+@bp.route("/cases/<case_id>/<action>", methods=["POST"])
+def case_action(case_id: str, action: str):
+    """Do one thing to a case, from the version of it the handler saw."""
+    case = _case(case_id)
+    if action not in actions.ACTIONS:
+        abort(404)
+    form_class, do = actions.ACTIONS[action]
+    form = actions.bind(form_class(), case, current_user)
+    if not form.validate():
+        return render_case(case, 400, **{action: form})
+    try:
+        notice = do(case, form, private_key)
+        db.session.commit()
+    except (BelongError, StaleDataError) as exc:
+        db.session.rollback()
+        stale = not isinstance(exc, BelongError)
+        flash(STALE if stale else str(exc), "error")
+        status = 409 if stale or isinstance(exc, Conflict) else 400
+        return render_case(_case(case_id), status, **{action: form})
+    dispatch(current_app._get_current_object())
+    flash(notice, "success")
+    if case.channel_id not in current_user.channel_ids:  # re-routed away from this team
+        return redirect(url_for("staff.queue"))
+    return redirect(url_for("staff.case_detail", case_id=case.id))
+
+
+@bp.route("/cases/<case_id>/files/<evidence_id>")
+def evidence(case_id: str, evidence_id: str):
+    """Download an evidence file: always as an attachment, never shown inline."""
+    try:
+        name, data = handling.open_evidence(db.session, current_user, private_key(),
+                                            _case(case_id), evidence_id)
+    except handling.CaseNotFound:
+        abort(404)
+    except NoAccess:
+        return render_template("staff/no_key.html", case=_case(case_id)), 403
+    db.session.commit()
+    response = send_file(io.BytesIO(data), mimetype="application/octet-stream",
+                         as_attachment=True, download_name=name)
+    response.headers["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    return response

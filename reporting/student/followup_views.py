@@ -7,14 +7,17 @@ import time
 
 from flask import current_app, redirect, render_template, session, url_for
 from sqlalchemy import select
+from sqlalchemy.orm.exc import StaleDataError
 
 from reporting.domain.errors import BelongError, InvalidReceipt
 from reporting.extensions import csrf, db, limiter
 from reporting.models import Case, School
-from reporting.services import followup
+from reporting.services import followup, rerouting
+from reporting.services.delivery import dispatch
 from reporting.services.reports import Keys, open_receipt, reporter_keys
 from reporting.student import bp, school_or_404
 from reporting.student.forms import (
+    ConsentForm,
     FilesForm,
     LeaveForm,
     ReplyForm,
@@ -55,7 +58,8 @@ def _page(school: School, case: Case, keys: Keys, notice: str = "", **forms):
     shared = case.report.chosen("share_identity")
     forms = {"reply_form": ReplyForm(formdata=None), "files_form": FilesForm(formdata=None),
              "sharing_form": SharingForm(formdata=None, share_identity_with=shared),
-             "withdraw_form": WithdrawForm(formdata=None), **forms}
+             "withdraw_form": WithdrawForm(formdata=None),
+             "consent_form": ConsentForm(formdata=None), **forms}
     return render_template("student/your_report.html", school=school,
                            view=followup.reporter_view(case, keys), notice=notice,
                            leave_form=LeaveForm(), **forms)
@@ -92,6 +96,7 @@ def your_report(slug: str):
 
 @bp.route("/s/<slug>/your-report/<action>", methods=["POST"])
 @csrf.exempt  # each form checks its own token, so an expired one keeps what was typed
+@limiter.limit(lambda: current_app.config["REPORT_RATE_LIMIT"])
 def act_on_report(slug: str, action: str):
     """Reply, add files, change sharing or withdraw, then show the page again."""
     school = school_or_404(slug)
@@ -108,9 +113,14 @@ def act_on_report(slug: str, action: str):
     try:
         notice = done(case, keys, form)
         db.session.commit()
-    except BelongError as exc:
+    except (BelongError, StaleDataError) as exc:
         db.session.rollback()
-        return _page(school, case, keys, str(exc), **{name: form})
+        message = str(exc) if isinstance(exc, BelongError) else (
+            "Your report changed while this page was open, so nothing was saved. What you "
+            "typed is still here: please send it again.")
+        case, keys = _held(school)
+        return _page(school, case, keys, message, **{name: form})
+    dispatch(current_app._get_current_object())
     return _page(school, case, keys, notice)
 
 
@@ -123,7 +133,8 @@ def _files(case: Case, keys: Keys, form: FilesForm) -> str:
     files, errors = clean_uploads(form.files.data, already=len(case.report.evidence))
     if errors or not files:
         raise BelongError(" ".join(errors) or "Choose at least one file.")
-    followup.add_files(db.session, case, keys, list(files))
+    followup.add_files(db.session, case, keys, list(files),
+                       current_app.config["EVIDENCE_MAX_FILES"])
     return f"{len(files)} file{'s' if len(files) > 1 else ''} added."
 
 
@@ -132,13 +143,24 @@ def _sharing(case: Case, keys: Keys, form: SharingForm) -> str:
     return "Your choice about sharing your name has been saved."
 
 
+def _consent(case: Case, keys: Keys, form: ConsentForm) -> str:
+    request = next((r for r in case.consent_requests if str(r.id) == form.request_id.data), None)
+    if request is None:
+        raise BelongError("That request is no longer open.")
+    approve = form.decision.data == "approve"
+    rerouting.decide_consent(db.session, case, keys, request, approve)
+    return ("Thank you. Your report has moved to the team you agreed to." if approve
+            else "Thank you. Your report stays where it is.")
+
+
 def _withdraw(case: Case, keys: Keys, form: WithdrawForm) -> str:
     followup.withdraw(db.session, case)
     return "Your report has been withdrawn."
 
 
 ACTIONS = {"reply": (ReplyForm, _reply), "files": (FilesForm, _files),
-           "sharing": (SharingForm, _sharing), "withdraw": (WithdrawForm, _withdraw)}
+           "sharing": (SharingForm, _sharing), "consent": (ConsentForm, _consent),
+           "withdraw": (WithdrawForm, _withdraw)}
 
 
 @bp.route("/s/<slug>/leave", methods=["POST"])

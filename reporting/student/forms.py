@@ -3,8 +3,16 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, HiddenField, MultipleFileField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Regexp
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    MultipleFileField,
+    RadioField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, InputRequired, Length, Regexp
 
 from reporting.domain.report import MESSAGE_MAX
 from reporting.student.report_form import CHANNELS, Checkboxes
@@ -57,6 +65,16 @@ class WithdrawForm(FlaskForm):
 
     confirm = BooleanField("I want to withdraw this report", validators=[
         DataRequired("Tick the box to confirm you want to withdraw your report.")])
+
+
+class ConsentForm(FlaskForm):
+    """The student's answer to a request to move their report to another team."""
+
+    request_id = HiddenField(validators=[DataRequired()])
+    decision = RadioField("Do you agree to this move?", choices=[
+        SelectChoice("approve", "Yes, move my report to that team"),
+        SelectChoice("decline", "No, keep it where it is")],
+        validators=[InputRequired("Choose yes or no.")])
 
 
 class LeaveForm(FlaskForm):

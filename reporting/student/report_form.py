@@ -13,6 +13,7 @@ from datetime import date
 
 from flask_wtf import FlaskForm
 from wtforms import (
+    BooleanField,
     HiddenField,
     MultipleFileField,
     RadioField,
@@ -42,6 +43,7 @@ from reporting.services.reports import Draft
 from reporting.validators import Printable
 
 MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]+$")
 
 
 def options(pairs: list[tuple[str, str]]) -> list[SelectChoice]:
@@ -109,6 +111,8 @@ class ReportForm(FlaskForm):
         Length(max=answers.STUDENT_ID_MAX), Printable()])
     contact = StringField("Email or phone (optional)", validators=[
         Length(max=answers.CONTACT_MAX), Printable()])
+    notify_me = BooleanField("Email me when there is a reply. The email says only that a "
+                             "reply is waiting, never what it says.")
     share_identity_with = Checkboxes("Who may see your name and contact details?",
                                      choices=CHANNELS, validators=[Optional()])
     chosen_channel = RadioField("Who should handle your report?", choices=CHANNELS,
@@ -126,6 +130,12 @@ class ReportForm(FlaskForm):
     def validate_other_ground(self, field) -> None:
         if Ground.OTHER in (self.grounds.data or []) and not (field.data or "").strip():
             raise ValidationError("Tell us briefly what 'something else' is.")
+
+    def validate_notify_me(self, field) -> None:
+        if field.data and (self.identity.data != "named"
+                           or not EMAIL.match((self.contact.data or "").strip())):
+            raise ValidationError("To get reply emails, give your name and an email address "
+                                  "above, or untick this.")
 
     def validate_name(self, field) -> None:
         if self.identity.data == "named" and not (field.data or "").strip():
@@ -172,7 +182,7 @@ STEPS = (
                                    "occurred_month", "setting", "responsible")),
     Step("about", "What it was about", ("grounds", "other_ground", "impact", "urgency")),
     Step("wishes", "What you would like", ("wants", "identity", "name", "student_id",
-                                           "contact", "share_identity_with")),
+                                           "contact", "notify_me", "share_identity_with")),
     Step("review", "Check and send", ("chosen_channel", "files")),
 )
 STEP_NAMES = [step.name for step in STEPS]
@@ -205,7 +215,8 @@ def routing_answers(form: ReportForm) -> Answers:
                    urgency=Urgency(form.urgency.data), not_safe=form.safe.data == "no")
 
 
-def to_draft(form: ReportForm, files: tuple[CleanFile, ...]) -> Draft:
+def to_draft(form: ReportForm, files: tuple[CleanFile, ...],
+             notify_address_sealed: bytes | None = None) -> Draft:
     """The validated answers as a Draft for the reports service."""
     kind = When(form.occurred_kind.data)
     occurred_on = (parse_date(form.occurred_date.data) if kind is When.DATE
@@ -229,4 +240,5 @@ def to_draft(form: ReportForm, files: tuple[CleanFile, ...]) -> Draft:
         share_identity_with=channel_kinds(form.share_identity_with.data) if named else frozenset(),
         chosen_channel=ChannelKind(form.chosen_channel.data),
         files=files,
+        notify_address_sealed=notify_address_sealed if named else None,
     )

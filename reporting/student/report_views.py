@@ -6,12 +6,15 @@ import logging
 import secrets
 
 from flask import current_app, render_template, request
+from sqlalchemy.exc import IntegrityError
 
 from reporting.domain.errors import Conflict
 from reporting.domain.report import NARRATIVE_MAX
 from reporting.domain.routing import route
 from reporting.extensions import csrf, db, limiter
 from reporting.models import School
+from reporting.services.delivery import dispatch
+from reporting.services.notifications import seal_address
 from reporting.services.reports import submit_report
 from reporting.student import bp, school_or_404
 from reporting.student.forms import ReceiptKeptForm
@@ -28,6 +31,8 @@ from reporting.student.uploads import clean_uploads
 
 EXPIRED = ("This page was open for a long time, so for your safety please press the button "
            "again. Your answers are still here.")
+ALREADY_SENT = ("This report was already sent, and its receipt was shown then. If you did not "
+                "keep the receipt, you can send a new report.")
 log = logging.getLogger("belong")
 
 
@@ -87,18 +92,21 @@ def _send(school: School, form: ReportForm, step: Step):
     if errors:
         form.files.errors = [*errors, "Your other answers are kept: choose the files again."]
         return render_step(school, form, step)
+    sealed = (seal_address(current_app.config, form.contact.data.strip())
+              if form.notify_me.data else None)
     try:
-        submitted = submit_report(db.session, school, to_draft(form, files),
+        submitted = submit_report(db.session, school, to_draft(form, files, sealed),
                                   form.submission_id.data or None)
         db.session.commit()
-    except Conflict as exc:
+    except (Conflict, IntegrityError):  # the same submission id sent twice, perhaps at once
         db.session.rollback()
-        return render_step(school, form, step, str(exc))
+        return render_step(school, form, step, ALREADY_SENT)
     except Exception:
         db.session.rollback()
         log.exception("a report could not be stored")
         return render_step(school, form, step, "We could not save your report just now, and "
                            "nothing was stored. Your answers are still here: please try again.")
+    dispatch(current_app._get_current_object())  # tell the team a case is waiting
     return render_template("student/receipt.html", school=school, receipt=submitted.receipt,
                            form=ReceiptKeptForm(receipt=submitted.receipt),
                            channel=submitted.case.channel)
@@ -106,6 +114,7 @@ def _send(school: School, form: ReportForm, step: Step):
 
 @bp.route("/s/<slug>/report/receipt", methods=["POST"])
 @csrf.exempt  # an expired token must not cost the student their only sight of the receipt
+@limiter.limit(_report_limit)
 def receipt_kept(slug: str):
     """The student confirms they kept the receipt; until then it stays on screen."""
     school = school_or_404(slug)

@@ -7,7 +7,7 @@ import pytest
 from config import ConfigError, DevelopmentConfig, ProductionConfig, config_class, database_url
 
 GOOD = {"SECRET_KEY": "s" * 40, "BELONG_HMAC_KEY": "h" * 40,
-        "DATABASE_URL": "postgresql://belong@db/belong"}
+        "DATABASE_URL": "postgresql://belong@db/belong", "MAIL_SERVER": "smtp.example.ac.uk"}
 
 
 def test_production_names_every_missing_secret(monkeypatch, tmp_path):
@@ -16,7 +16,24 @@ def test_production_names_every_missing_secret(monkeypatch, tmp_path):
         monkeypatch.delenv(name, raising=False)
     with pytest.raises(ConfigError) as error:
         ProductionConfig(tmp_path).load()
-    assert all(name in str(error.value) for name in GOOD)
+    assert all(name in str(error.value) for name in ProductionConfig.REQUIRED)
+
+
+def test_production_needs_a_mail_choice(monkeypatch, tmp_path):
+    """Does production refuse to guess where emails go?"""
+    for name, value in GOOD.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.delenv("MAIL_SERVER")
+    monkeypatch.delenv("MAIL_BACKEND", raising=False)
+    with pytest.raises(ConfigError, match="MAIL_SERVER"):
+        ProductionConfig(tmp_path).load()
+
+
+def test_proxy_hops_must_be_a_number(monkeypatch, tmp_path):
+    """Is a mistyped BELONG_PROXY_HOPS a clear configuration error?"""
+    monkeypatch.setenv("BELONG_PROXY_HOPS", "one")
+    with pytest.raises(ConfigError, match="BELONG_PROXY_HOPS"):
+        DevelopmentConfig(tmp_path).load()
 
 
 def test_production_refuses_short_secrets(monkeypatch, tmp_path):

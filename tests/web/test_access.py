@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from reporting.domain.evidence import TEXT
 from reporting.domain.report import Urgency
 from reporting.domain.roles import Role
+from reporting.services.evidence import CleanFile
 from tests import factories
 from tests.conftest import csrf_token, post_form
 
@@ -50,24 +52,36 @@ EXPECTED: dict[str, dict[str, int]] = {
     "auth.enrol": everyone(404),
     "auth.logout": everyone(302),
     "staff.queue": staff_area(HANDLERS),
+    # The case belongs to this school's pastoral channel: other handlers are told it is not
+    # there (404), as is staff of another school; admins have no handler role (403).
+    "staff.case_detail": {**staff_area({"pastoral"}), "peer": 404, "institutional": 404,
+                          "other_school_handler": 404},
+    "staff.case_action": {**staff_area(set()), "pastoral": 400, "peer": 404,
+                          "institutional": 404, "other_school_handler": 404},
+    "staff.evidence": {**staff_area({"pastoral"}), "peer": 404, "institutional": 404,
+                       "other_school_handler": 404},
     "admin.home": staff_area(ADMINS),
 }
 URL_VALUES = {"slug": "northfield", "token": "not-a-real-token", "filename": "css/belong.css",
               "action": "reply"}
+ENDPOINT_VALUES = {"staff.case_action": {"action": "note"}}
 
 
 @pytest.fixture
 def clients(app, session, school, login_as):
     """One client per role; the 'other school' roles belong to a second school."""
-    report = factories.make_report(session, school)
     other = factories.make_school(session, slug="southbank")
     session.commit()
     made = {"anonymous": app.test_client(), "student": app.test_client()}
-    response = post_form(made["student"], "/s/northfield/return", {"receipt": report.receipt})
-    assert response.status_code == 302
     for name, role in STAFF_ROLES.items():
         at = other if name.startswith("other_school") else school
         made[name] = login_as(role, at_school=at, email=f"{name}@test.example")
+    # Filed after the staff exist, so this school's pastoral officer holds its key.
+    report = factories.make_report(session, school, files=(CleanFile("a.txt", TEXT, b"hi"),))
+    session.commit()
+    URL_VALUES.update(case_id=report.case.id, evidence_id=report.report.evidence[0].id)
+    response = post_form(made["student"], "/s/northfield/return", {"receipt": report.receipt})
+    assert response.status_code == 302
     return made
 
 
@@ -78,7 +92,9 @@ def _routes(app):
     """Every rule as (endpoint, url, method); the ones that end sessions come last."""
     rules = sorted(app.url_map.iter_rules(), key=lambda r: r.endpoint in SESSION_ENDING)
     for rule in rules:
-        url = rule.build({arg: URL_VALUES[arg] for arg in rule.arguments})[1]
+        values = {"case_id": "c", "evidence_id": "e", **URL_VALUES,
+                  **ENDPOINT_VALUES.get(rule.endpoint, {})}
+        url = rule.build({arg: values[arg] for arg in rule.arguments})[1]
         method = "GET" if "GET" in rule.methods else "POST"
         yield rule.endpoint, url, method
 

@@ -68,6 +68,7 @@ def test_production_adds_hsts_and_secure_cookies(monkeypatch, tmp_path):
     monkeypatch.setenv("SECRET_KEY", "s" * 40)
     monkeypatch.setenv("BELONG_HMAC_KEY", "h" * 40)
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'prod.sqlite'}")
+    monkeypatch.setenv("MAIL_BACKEND", "console")
     app = create_app("production", instance_path=str(tmp_path))
     response = app.test_client().get("/auth/login")
     assert "max-age=" in response.headers["Strict-Transport-Security"]
@@ -79,6 +80,7 @@ def test_production_rate_limits_the_real_client_behind_the_proxy(monkeypatch, tm
     monkeypatch.setenv("SECRET_KEY", "s" * 40)
     monkeypatch.setenv("BELONG_HMAC_KEY", "h" * 40)
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'prod.sqlite'}")
+    monkeypatch.setenv("MAIL_BACKEND", "console")
     app = create_app("production", instance_path=str(tmp_path))
     seen = []
     app.before_request(lambda: seen.append(pseudonymous_client()))

@@ -9,9 +9,14 @@ from PIL import Image
 from sqlalchemy import func, select
 
 from reporting import crypto
-from reporting.models import Case, Evidence, Report
+from reporting.domain.roles import Role
+from reporting.models import Case, Evidence, OutboxMessage, Report
+from reporting.services.casework import post_staff_message, staff_keys
+from reporting.services.notifications import notify_reporter, open_address
 from reporting.services.reports import open_receipt, reporter_keys
+from tests import factories
 from tests.conftest import csrf_token
+from tests.services.test_reports import private_key
 from tests.web.reporting_pages import ANSWERS as BASE
 from tests.web.reporting_pages import STEPS, file_report, post_step, start
 
@@ -182,7 +187,7 @@ def test_sending_twice_files_one_report(client, session, school):
         first = post_step(client, step, data)
     again = post_step(client, "review", data).get_data(as_text=True)
     assert 'id="receipt"' in first.get_data(as_text=True)
-    assert "This report was already sent." in again
+    assert "This report was already sent" in again
     assert session.scalar(select(func.count(Report.id))) == 1
 
 
@@ -213,3 +218,26 @@ def test_receipt_stays_until_the_student_confirms(client, school):
     done = client.post("/s/northfield/report/receipt", data={"csrf_token": token,
                                                              "receipt": receipt, "kept": "y"})
     assert "What happens next" in done.get_data(as_text=True)
+
+
+def test_reply_emails_need_a_name_and_an_email_address(client, school):
+    """Asking for reply emails while anonymous, or without an email, is explained?"""
+    data = {**start(client), **ANSWERS, "notify_me": "y"}
+    page = post_step(client, "wishes", data).get_data(as_text=True)
+    assert "To get reply emails, give your name and an email address" in page
+
+
+def test_opting_in_to_reply_emails_queues_one_when_staff_reply(client, app, session, school):
+    """After opting in, does a staff reply queue a 'reply waiting' email to that address only?"""
+    officer = factories.make_staff(session, school, Role.PASTORAL_OFFICER)
+    session.commit()
+    receipt = file_report(client, identity="named", name="Ada", contact="ada@example.org",
+                          notify_me="y")
+    case = session.scalar(select(Case))
+    keys = staff_keys(session, officer, private_key(officer), case)
+    post_staff_message(session, officer, keys, case, "Hello")
+    notify_reporter(session, case.report)
+    session.commit()
+    row = session.scalar(select(OutboxMessage).where(OutboxMessage.kind == "reply_waiting"))
+    assert open_address(app.config, row.address_sealed) == "ada@example.org"
+    assert b"ada@example.org" not in row.address_sealed and receipt

@@ -2,6 +2,15 @@
 // says they are not safe (without JavaScript they appear on the next page instead).
 (function () {
   "use strict";
+  // One report per click: after "Send my report" is pressed, the button waits.
+  document.querySelectorAll("form").forEach(function (form) {
+    form.addEventListener("submit", function (event) {
+      var button = event.submitter;
+      if (button && button.value === "next" && form.querySelector("input[name=step][value=review]")) {
+        setTimeout(function () { button.disabled = true; button.textContent = "Sending…"; }, 0);
+      }
+    });
+  });
   var box = document.getElementById("emergency-early");
   if (!box) { return; }
   function update() {

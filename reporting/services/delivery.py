@@ -1,0 +1,192 @@
+"""Delivering queued notification emails: each at most once, never with any contents.
+
+Each email's rows are locked (FOR UPDATE SKIP LOCKED on PostgreSQL), sent, marked
+and committed on their own, so two workers never send the same row and a crash
+mid-run can resend at most the one email in flight. SQLite ignores the lock: run
+a single sender there (the inline dispatch or the cron command, not both at once).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask import Flask
+from sqlalchemy import Select, select
+from sqlalchemy.orm import Session
+
+from reporting import create_app
+from reporting.crypto import CryptoError
+from reporting.extensions import db
+from reporting.mail import Mailer, MailError, MailUnavailable
+from reporting.models import OutboxMessage, School, StaffUser
+from reporting.models.base import utcnow
+from reporting.services.notifications import open_address
+
+log = logging.getLogger("belong.delivery")
+
+QUEUE = "belong"
+ATTENTION_SUBJECT = "A case in your Belong queue needs attention"
+REPLY_SUBJECT = "A reply is waiting for you in Belong"
+ATTENTION_BODY = """Hello,
+
+A case in your Belong queue needs attention. Sign in to see it:
+
+{link}
+
+This email says nothing about the case on purpose. Please do not forward it.
+"""
+DIGEST_BODY = """Hello,
+
+{count} in your Belong queue {verb} your attention. Sign in to see them:
+
+{link}
+
+This summary says nothing about the cases on purpose. Please do not forward it.
+"""
+REPLY_BODY = """Hello,
+
+A reply is waiting for you in Belong. To read it, go to:
+
+{link}
+
+You will need your receipt: the code Belong showed you once. We never send
+receipts by email and cannot recover a lost one.
+
+If you did not expect this email, you can ignore it.
+"""
+
+
+@dataclass(frozen=True)
+class Email:
+    """One email to send, and the outbox rows it answers for."""
+
+    to: str
+    subject: str
+    body: str
+    rows: tuple[OutboxMessage, ...]
+
+
+def digest_subject(count: int) -> str:
+    """The subject of a handler's daily summary."""
+    return (f"Belong daily summary: {count} cases need your attention" if count != 1
+            else "Belong daily summary: 1 case needs your attention")
+
+
+def _due(now: datetime, skip: Iterable[int] = ()) -> Select[tuple[OutboxMessage]]:
+    """Unsent rows due by `now`, oldest first, locked; rows another worker holds are skipped."""
+    return (select(OutboxMessage)
+            .where(OutboxMessage.sent_at.is_(None), OutboxMessage.deliver_after <= now,
+                   OutboxMessage.id.not_in(list(skip)))
+            .order_by(OutboxMessage.id)
+            .with_for_update(skip_locked=True))
+
+
+def _handler_email(session: Session, config: Mapping, row: OutboxMessage,
+                   now: datetime) -> Email | None:
+    """A handler's email: one per row, or one summary of all due rows in digest mode."""
+    staff = session.get(StaffUser, row.staff_id) if row.staff_id is not None else None
+    if staff is None or not staff.active:
+        return None  # a deactivated account gets nothing
+    link = f"{config['BASE_URL']}/staff/"
+    if staff.notify_mode != "digest":
+        return Email(staff.email, ATTENTION_SUBJECT, ATTENTION_BODY.format(link=link), (row,))
+    rows = (row, *session.scalars(_due(now).where(
+        OutboxMessage.staff_id == staff.id, OutboxMessage.kind == "case_attention",
+        OutboxMessage.id != row.id)))
+    count = f"{len(rows)} cases" if len(rows) != 1 else "1 case"
+    body = DIGEST_BODY.format(count=count, verb="need" if len(rows) != 1 else "needs", link=link)
+    return Email(staff.email, digest_subject(len(rows)), body, rows)
+
+
+def _reply_email(session: Session, config: Mapping, row: OutboxMessage) -> Email | None:
+    """A student's "a reply is waiting" email, to the address they gave."""
+    school = session.get(School, row.school_id)
+    if row.address_sealed is None or school is None:
+        return None
+    try:
+        address = open_address(config, row.address_sealed)
+    except CryptoError:
+        return None  # sealed under a key this server no longer has
+    link = f"{config['BASE_URL']}/s/{school.slug}/return"
+    return Email(address, REPLY_SUBJECT, REPLY_BODY.format(link=link), (row,))
+
+
+def _compose(session: Session, config: Mapping, row: OutboxMessage,
+             now: datetime) -> Email | None:
+    """The email a due row calls for; None when it cannot be sent to anyone."""
+    if row.kind == "reply_waiting":
+        return _reply_email(session, config, row)
+    return _handler_email(session, config, row, now)
+
+
+def send_due(session: Session, config: Mapping, mailer: Mailer, now: datetime) -> int:
+    """Send every unsent notification due by `now`; return how many emails went out.
+
+    A refused message stays queued and the run goes on; an unreachable server
+    ends the run (everything stays queued for the next one). Logs name outbox
+    row ids only: never an address or any content.
+    """
+    sent, failed = 0, set[int]()
+    while (row := session.scalar(_due(now, failed).limit(1))) is not None:
+        email = _compose(session, config, row, now)
+        rows = email.rows if email else (row,)
+        ids = [item.id for item in rows]
+        if email is None:
+            log.warning("notification %s dropped: no active recipient or unreadable address",
+                        ids[0])
+        else:
+            try:
+                mailer.send(email.to, email.subject, email.body)
+            except MailError as exc:
+                session.rollback()
+                log.warning("notifications %s not sent (%s); they stay queued", ids, exc)
+                if isinstance(exc, MailUnavailable):
+                    break
+                failed.update(ids)
+                continue
+            sent += 1
+        for item in rows:
+            item.sent_at = now
+        session.commit()
+    return sent
+
+
+def deliver_job() -> int:
+    """The RQ job: build an app from the worker's environment and send what is due."""
+    app = create_app()
+    with app.app_context():
+        try:
+            return send_due(db.session, app.config, Mailer(app.config), utcnow())
+        finally:
+            db.session.remove()
+            db.engine.dispose()  # every job builds its own engine: leave no pool behind
+
+
+def _enqueue(redis_url: str) -> None:
+    """Queue one delivery job for the RQ workers of the "belong" queue."""
+    from redis import Redis
+    from rq import Queue
+
+    with Redis.from_url(redis_url) as connection:
+        Queue(QUEUE, connection=connection).enqueue(deliver_job, result_ttl=0)
+
+
+def dispatch(app: Flask) -> None:
+    """Deliver what a just-committed transaction queued: by an RQ worker, or inline.
+
+    Never raises: the caller's work is already committed, and whatever is not
+    sent now stays queued for the `flask send-notifications` cron run.
+    """
+    try:
+        if app.config.get("REDIS_URL"):
+            _enqueue(app.config["REDIS_URL"])
+            return
+        # An app context of its own, so a failure here never touches the view's session.
+        with app.app_context():
+            send_due(db.session, app.config, Mailer(app.config), utcnow())
+    except Exception as exc:  # a boundary: the caller has already committed its work
+        # No traceback: a database error's text can carry statement parameters.
+        log.warning("notification delivery deferred to the next run (%s)", type(exc).__name__)

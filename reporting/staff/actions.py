@@ -1,0 +1,123 @@
+"""What each case action does: its form, and the service call behind it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from flask_login import current_user
+
+from reporting.domain.cases import Action, allowed_actions
+from reporting.domain.errors import BelongError
+from reporting.extensions import db
+from reporting.models import Case, Channel, StaffUser
+from reporting.services import handling, queries
+from reporting.services.casework import post_staff_message, staff_keys
+from reporting.services.notifications import notify_reporter
+from reporting.services.rerouting import request_reroute
+from reporting.staff.forms import (
+    ActionForm,
+    AssignForm,
+    MessageForm,
+    NoteForm,
+    OutcomeForm,
+    QueueFilterForm,
+    RerouteForm,
+    VersionedForm,
+)
+
+# Buttons for moves along the state machine, in the words a handler uses.
+MOVES = {
+    Action.ACKNOWLEDGE: "Acknowledge", Action.START: "Start work",
+    Action.RESOLVE: "Resolve", Action.CLOSE: "Close", Action.REOPEN: "Reopen",
+}
+
+
+def queue_filter(form: QueueFilterForm) -> queries.QueueFilter:
+    """The validated filter form as a QueueFilter."""
+    return queries.QueueFilter(
+        status=form.status.data, channel_id=int(form.channel.data) if form.channel.data else None,
+        urgency=form.urgency.data, assigned=form.assigned.data, overdue=form.overdue.data,
+        page=form.page.data or 1)
+
+
+def bind(form, case: Case, user: StaffUser):
+    """Fill the choices a form needs for this case."""
+    if isinstance(form, AssignForm):
+        form.to.choices = [(0, "Nobody (unassign)")] + [
+            (h.id, h.display_name) for h in queries.channel_handlers(db.session, case.channel_id)]
+    if isinstance(form, RerouteForm):
+        form.channel.choices = [(c.id, c.name) for c in case.channel.school.channels
+                                if c.id != case.channel_id]
+    return form
+
+
+def forms_for(case: Case, user: StaffUser, given: dict) -> dict:
+    """Every form on the case page, fresh unless one came back with errors."""
+    made = {name: given.get(name) or bind(form_class(formdata=None, version=case.version),
+                                          case, user)
+            for name, (form_class, _) in ACTIONS.items()}
+    moves = [(a.value, MOVES[a]) for a in allowed_actions(case.case_status) if a in MOVES]
+    return {"forms": made, "moves": moves}
+
+
+def _move(action: Action) -> Callable:
+    def do(case: Case, form: ActionForm, private_key) -> str:
+        handling.act(db.session, current_user, case, action, form.seen, form.reason.data or "")
+        return f"Done: {MOVES[action].lower()}."
+    return do
+
+
+def _claim(case: Case, form: VersionedForm, private_key) -> str:
+    handling.claim(db.session, current_user, case)
+    return "The case is yours."
+
+
+def _assign(case: Case, form: AssignForm, private_key) -> str:
+    handling.assign(db.session, current_user, case, form.to.data, form.seen)
+    return "Assignment saved."
+
+
+def _keys(case: Case, private_key):
+    return staff_keys(db.session, current_user, private_key(), case)
+
+
+def _message(case: Case, form: MessageForm, private_key) -> str:
+    handling.check_version(case, form.seen)
+    post_staff_message(db.session, current_user, _keys(case, private_key), case, form.text.data,
+                       signed=form.signed.data, ask_reporter=form.ask.data)
+    notify_reporter(db.session, case.report)
+    return "Message sent. The student will see it when they return with their receipt."
+
+
+def _note(case: Case, form: NoteForm, private_key) -> str:
+    handling.add_note(db.session, current_user, _keys(case, private_key), case, form.text.data)
+    return "Note saved."
+
+
+def _outcome(case: Case, form: OutcomeForm, private_key) -> str:
+    handling.add_note(db.session, current_user, _keys(case, private_key), case, form.text.data,
+                      kind="outcome")
+    handling.act(db.session, current_user, case, Action.RESOLVE, form.seen)
+    return "Outcome recorded and the case resolved."
+
+
+def _reroute(case: Case, form: RerouteForm, private_key) -> str:
+    handling.check_version(case, form.seen)
+    target = db.session.get(Channel, form.channel.data)
+    if target is None:
+        raise BelongError("Choose a channel.")
+    asked = request_reroute(db.session, current_user, case, target, form.reason.data)
+    if asked:
+        return "The student has been asked to agree before the case moves."
+    return "The case has moved."
+
+
+ACTIONS: dict[str, tuple[type, Callable]] = {
+    **{action.value: (ActionForm, _move(action)) for action in MOVES},
+    "claim": (VersionedForm, _claim),
+    "assign": (AssignForm, _assign),
+    "message": (MessageForm, _message),
+    "note": (NoteForm, _note),
+    "outcome": (OutcomeForm, _outcome),
+    "reroute": (RerouteForm, _reroute),
+}

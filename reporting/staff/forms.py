@@ -1,0 +1,96 @@
+"""Forms on the handler's pages."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, HiddenField, IntegerField, SelectField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+from reporting.domain.cases import CaseStatus
+from reporting.domain.report import MESSAGE_MAX
+from reporting.validators import Printable
+
+STATUS_CHOICES = [SelectChoice("open", "Open cases"), SelectChoice("all", "All cases")] + [
+    SelectChoice(s.value, s.label) for s in CaseStatus]
+
+
+def _text(label: str, required: str):
+    return TextAreaField(label, validators=[
+        DataRequired(required),
+        Length(max=MESSAGE_MAX, message=f"Keep it under {MESSAGE_MAX:,} characters."),
+        Printable(allow_newlines=True)])
+
+
+class QueueFilterForm(FlaskForm):
+    """Filters for the queue (a GET form: nothing changes, so no CSRF token)."""
+
+    class Meta:
+        csrf = False
+
+    status = SelectField("Status", choices=STATUS_CHOICES, default="open")
+    channel = SelectField("Channel", coerce=str, default="")
+    urgency = SelectField("Urgency", default="", choices=[
+        SelectChoice("", "Any urgency"), SelectChoice("urgent", "Urgent"),
+        SelectChoice("routine", "Routine")])
+    assigned = SelectField("Handler", default="", choices=[
+        SelectChoice("", "Anyone"), SelectChoice("me", "Assigned to me"),
+        SelectChoice("none", "Unassigned")])
+    overdue = BooleanField("Overdue only")
+    page = IntegerField("Page", default=1, validators=[Optional(), NumberRange(1, 100_000)])
+
+
+class VersionedForm(FlaskForm):
+    """Every case action carries the version of the case the handler saw."""
+
+    version = HiddenField(validators=[InputRequired()])
+
+    @property
+    def seen(self) -> int:
+        """The version as a number (-1 if tampered with, which will not match)."""
+        try:
+            return int(self.version.data)
+        except (TypeError, ValueError):
+            return -1
+
+
+class ActionForm(VersionedForm):
+    """A move along the state machine, with an optional reason."""
+
+    reason = TextAreaField("Reason (optional, not shown to the student)", validators=[
+        Length(max=500), Printable(allow_newlines=True)])
+
+
+class AssignForm(VersionedForm):
+    """Give the case to a colleague in its channel."""
+
+    to = SelectField("Assign to", coerce=int)
+
+
+class MessageForm(VersionedForm):
+    """A message to the student."""
+
+    text = _text("Message to the student", "Write the message first.")
+    signed = BooleanField("Sign with my name (otherwise the student sees only the team)")
+    ask = BooleanField("I am waiting for the student's answer (pauses the response clock)")
+
+
+class NoteForm(VersionedForm):
+    """A private note for the channel's handlers."""
+
+    text = _text("Private note (only this team can read it)", "Write the note first.")
+
+
+class OutcomeForm(VersionedForm):
+    """The outcome, recorded privately, and the case resolved."""
+
+    text = _text("Outcome (private to this team)", "Describe the outcome first.")
+
+
+class RerouteForm(VersionedForm):
+    """Move the case to another channel."""
+
+    channel = SelectField("Move to", coerce=int)
+    reason = TextAreaField("Why (the student sees this when asked to agree)", validators=[
+        DataRequired("Say why the case should move."), Length(max=400),
+        Printable(allow_newlines=True)])

@@ -1,0 +1,157 @@
+"""The handler's pages: queue filters, the case page, actions, stale forms, evidence."""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import select
+
+from reporting.domain.evidence import TEXT
+from reporting.domain.report import Want
+from reporting.domain.roles import ChannelKind, Role
+from reporting.models import AuditEntry, Case, ConsentRequest
+from reporting.services.evidence import CleanFile
+from tests import factories
+from tests.conftest import csrf_token, post_form
+from tests.services.test_reports import NAMED
+
+VERSION = re.compile(r'name="version" value="(\d+)"')
+
+
+def _act(client, case, action: str, data: dict | None = None, version: int | None = None):
+    page = client.get(f"/staff/cases/{case.id}").get_data(as_text=True)
+    seen = VERSION.search(page).group(1) if version is None else version
+    token = csrf_token(client, f"/staff/cases/{case.id}")
+    return client.post(f"/staff/cases/{case.id}/{action}",
+                       data={"csrf_token": token, "version": seen, **(data or {})})
+
+
+def test_queue_filters_and_counts(login_as, session, school):
+    """Do the filters (urgency, unassigned, status) narrow the queue, with counts on top?"""
+    client = login_as(Role.PASTORAL_OFFICER)
+    factories.make_report(session, school, narrative="one")
+    factories.make_report(session, school, narrative="two", urgency=factories.Urgency.HIGH)
+    session.commit()
+    page = client.get("/staff/").get_data(as_text=True)
+    assert page.count("/staff/cases/") == 2 and "Overdue" in page
+    urgent = client.get("/staff/?urgency=urgent").get_data(as_text=True)
+    assert urgent.count("/staff/cases/") == 1
+    closed = client.get("/staff/?status=closed").get_data(as_text=True)
+    assert "that match these filters" in closed
+    assert client.get("/staff/?status=nonsense&page=-4").status_code == 200  # falls back
+
+
+def test_case_page_shows_contents_and_audits_the_read(login_as, session, school):
+    """Does the case page decrypt the report for its handler and record the read?"""
+    client = login_as(Role.PASTORAL_OFFICER)
+    case = factories.make_report(session, school, narrative="The words they used.").case
+    session.commit()
+    page = client.get(f"/staff/cases/{case.id}").get_data(as_text=True)
+    assert "The words they used." in page
+    assert session.scalar(select(AuditEntry).where(AuditEntry.action == "case.read"))
+
+
+def test_peer_supporter_never_sees_identity(login_as, session, school):
+    """On a named peer request the student did not share with peers, is the name hidden?"""
+    client = login_as(Role.PEER_SUPPORTER)
+    case = factories.make_report(session, school, identity=NAMED,
+                                 wants=frozenset({Want.PEER})).case
+    session.commit()
+    page = client.get(f"/staff/cases/{case.id}").get_data(as_text=True)
+    assert "Ada Lovelace" not in page and "ada@example.org" not in page
+    assert "have not shared their name with this team" in page
+
+
+def test_handler_without_a_key_gets_a_clear_page(login_as, session, school):
+    """A handler who joined after the case was filed: told to ask for an escrow grant?"""
+    case = factories.make_report(session, school).case
+    session.commit()
+    client = login_as(Role.PASTORAL_OFFICER)
+    response = client.get(f"/staff/cases/{case.id}")
+    assert response.status_code == 403 and "escrow" in response.get_data(as_text=True)
+
+
+def test_acknowledge_claim_message_and_resolve(login_as, session, school):
+    """Can a handler acknowledge, claim, write to the student and record an outcome?"""
+    client = login_as(Role.PASTORAL_OFFICER)
+    case = factories.make_report(session, school).case
+    session.commit()
+    assert _act(client, case, "acknowledge").status_code == 302
+    assert _act(client, case, "claim").status_code == 302
+    sent = _act(client, case, "message", {"text": "We hear you.", "signed": "y"})
+    assert sent.status_code == 302
+    assert _act(client, case, "start").status_code == 302
+    resolved = _act(client, case, "outcome", {"text": "Met the placement lead."})
+    assert resolved.status_code == 302
+    session.expire_all()
+    case = session.get(Case, case.id)
+    assert case.status == "resolved" and case.assignee_id == client.user.id
+    assert [e.action for e in case.events] == ["submit", "acknowledge", "start", "resolve"]
+    page = client.get(f"/staff/cases/{case.id}").get_data(as_text=True)
+    assert "We hear you." in page and "Met the placement lead." in page
+
+
+def test_a_stale_form_is_refused_with_a_clear_message(login_as, session, school):
+    """Acting from an old page: refused with 409 and a message, nothing changed?"""
+    client = login_as(Role.PASTORAL_OFFICER)
+    case = factories.make_report(session, school).case
+    session.commit()
+    old = case.version
+    _act(client, case, "acknowledge")
+    response = _act(client, case, "claim", version=old)
+    assert response.status_code == 302  # claiming is first-come, not version-bound
+    stale = _act(client, case, "start", version=old)
+    assert stale.status_code == 409 and "changed since you opened it" in stale.get_data(
+        as_text=True)
+    session.expire_all()
+    assert session.get(Case, case.id).status == "acknowledged"
+
+
+def test_an_impossible_move_and_empty_message_are_explained(login_as, session, school):
+    """Closing a new case, or sending an empty message: a clear message, no 500?"""
+    client = login_as(Role.PASTORAL_OFFICER)
+    case = factories.make_report(session, school).case
+    session.commit()
+    closing = _act(client, case, "close")
+    assert closing.status_code == 400 and "cannot be closed" in closing.get_data(as_text=True)
+    empty = _act(client, case, "message", {"text": ""})
+    assert empty.status_code == 400 and "Write the message first." in empty.get_data(as_text=True)
+
+
+def test_reroute_asks_the_student_and_their_yes_moves_the_case(login_as, app, session, school):
+    """Does a widening re-route show in the student's inbox, and their 'yes' move it?"""
+    client = login_as(Role.PASTORAL_OFFICER)
+    factories.make_staff(session, school, Role.INSTITUTIONAL_OFFICER)
+    submitted = factories.make_report(session, school)
+    session.commit()
+    institutional = school.channel(ChannelKind.INSTITUTIONAL)
+    response = _act(client, submitted.case, "reroute", {"channel": institutional.id,
+                                                        "reason": "This needs a formal look."})
+    assert response.status_code == 302
+    student = app.test_client()
+    post_form(student, "/s/northfield/return", {"receipt": submitted.receipt})
+    inbox = student.get("/s/northfield/your-report").get_data(as_text=True)
+    assert "We would like to move your report" in inbox and "This needs a formal look." in inbox
+    request = session.scalar(select(ConsentRequest))
+    answer = post_form(student, "/s/northfield/your-report/consent",
+                       {"request_id": request.id, "decision": "approve"},
+                       from_url="/s/northfield/your-report")
+    assert "Your report has moved" in answer.get_data(as_text=True)
+    session.expire_all()
+    assert session.get(Case, submitted.case.id).channel.kind == "institutional"
+    assert client.get(f"/staff/cases/{submitted.case.id}").status_code == 404
+
+
+def test_evidence_downloads_as_an_attachment(login_as, session, school):
+    """Is an evidence file always a download (never rendered), with its original name?"""
+    client = login_as(Role.PASTORAL_OFFICER)
+    submitted = factories.make_report(
+        session, school, files=(CleanFile("<b>notes</b>.txt", TEXT, b"<script>x</script>"),))
+    session.commit()
+    evidence = submitted.report.evidence[0]
+    response = client.get(f"/staff/cases/{submitted.case.id}/files/{evidence.id}")
+    assert response.status_code == 200 and response.data == b"<script>x</script>"
+    assert response.headers["Content-Type"] == "application/octet-stream"
+    assert response.headers["Content-Disposition"].startswith("attachment")
+    assert "sandbox" in response.headers["Content-Security-Policy"]
+    assert client.get(f"/staff/cases/{submitted.case.id}/files/nope").status_code == 404
