@@ -158,9 +158,10 @@ def demo_command() -> None:
     demo = build_demo(db.session, params=_params(),
                       enrolment_lifetime=timedelta(hours=1), password=secrets.token_urlsafe(9))
     db.session.commit()
-    click.echo(f"\nDemo school: {demo.school.name}  ->  http://127.0.0.1:5000/s/{demo.school.slug}/")
+    base = current_app.config["BASE_URL"]
+    click.echo(f"\nDemo school: {demo.school.name}  ->  {base}/s/{demo.school.slug}/")
     click.echo(f"Escrow passphrase: {demo.escrow_passphrase}")
-    click.echo(f"\nStaff sign-in: http://127.0.0.1:5000/auth/login  (password for everyone: "
+    click.echo(f"\nStaff sign-in: {base}/auth/login  (password for everyone: "
                f"{demo.password})")
     for user in demo.staff:
         click.echo(f"  {Role(user.role).label:24} {user.email:34} TOTP secret {user.totp_secret}")

@@ -10,11 +10,12 @@ from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
 from reporting.crypto import KdfParams
-from reporting.domain.cases import CaseStatus
+from reporting.domain.cases import Action
 from reporting.domain.report import Ground, Impact, Responsible, Setting, Urgency, Want, When
 from reporting.domain.roles import Role
-from reporting.models import CaseEvent, School, StaffUser
+from reporting.models import Case, School, StaffUser
 from reporting.models.base import utcnow
+from reporting.services.casework import refresh_deadline, transition
 from reporting.services.reports import Draft, submit_report
 from reporting.services.schools import create_school
 from reporting.services.staff import create_staff
@@ -30,14 +31,13 @@ STAFF = [
 CASES = [
     ("A consultant on my surgical placement keeps mocking my accent in front of patients.",
      Setting.CLINICAL_PLACEMENT, Responsible.CLINICIAN, {Ground.ACCENT_LANGUAGE, Ground.RACE},
-     {Want.SUPPORT, Want.INFORMAL}, Urgency.MEDIUM, 9, [CaseStatus.ACKNOWLEDGED,
-                                                        CaseStatus.IN_PROGRESS]),
+     {Want.SUPPORT, Want.INFORMAL}, Urgency.MEDIUM, 9, [Action.ACKNOWLEDGE, Action.START]),
     ("Someone in my year posted memes about my religion in the cohort group chat.",
      Setting.ONLINE, Responsible.STUDENT, {Ground.RELIGION_BELIEF}, {Want.PEER},
      Urgency.LOW, 4, []),
     ("I was told I would not cope with surgery 'because of my condition'.",
      Setting.TEACHING, Responsible.STAFF, {Ground.DISABILITY}, {Want.FORMAL},
-     Urgency.MEDIUM, 12, [CaseStatus.ACKNOWLEDGED]),
+     Urgency.MEDIUM, 12, [Action.ACKNOWLEDGE]),
     ("A patient refused to be examined by me and my supervisor laughed.",
      Setting.CLINICAL_PLACEMENT, Responsible.PATIENT, {Ground.RACE, Ground.SEX},
      {Want.SUPPORT}, Urgency.LOW, 2, []),
@@ -85,22 +85,21 @@ def build_demo(session: Session, *, params: KdfParams, enrolment_lifetime: timed
             grounds=frozenset(grounds), wants=frozenset(wants), not_safe=urgency is Urgency.HIGH,
             occurred_kind=When.DATE, occurred_on=date.today() - timedelta(days=days_ago + 1),
         ))
-        _backdate(submitted.case, days_ago, steps, staff)
+        _backdate(session, submitted.case, days_ago, steps, staff)
         receipts.append((submitted.receipt, narrative[:60]))
     return Demo(school, passphrase, password, staff, receipts)
 
 
-def _backdate(case, days_ago: int, steps: list[CaseStatus], staff: list[StaffUser]) -> None:
+def _backdate(session: Session, case: Case, days_ago: int, steps: list[Action],
+              staff: list[StaffUser]) -> None:
     """Make a demo case look as if it arrived days ago and was worked on since."""
     start = utcnow() - timedelta(days=days_ago, hours=3)
     case.created_at = case.report.created_at = case.events[0].at = start
     handler = next(u for u in staff if case.channel_id in u.channel_ids)
-    previous = CaseStatus.SUBMITTED
-    for hours, status in enumerate(steps, start=1):
-        case.events.append(CaseEvent(actor_kind="staff", actor_id=handler.id,
-                                     action=status.value, from_status=previous.value,
-                                     to_status=status.value, at=start + timedelta(hours=5 * hours)))
-        previous = status
-    case.status = previous.value
+    for action in steps:  # through the state machine, as a handler would
+        transition(session, case, action, actor_kind="staff", actor_id=handler.id)
+    for hours, event in enumerate(case.events[1:], start=1):
+        event.at = start + timedelta(hours=5 * hours)
+    refresh_deadline(case)
     if steps:
         case.assignee_id = handler.id

@@ -107,6 +107,15 @@ def _end_sessions(session: Session, user: StaffUser) -> None:
     )
 
 
+def set_notify_mode(session: Session, user: StaffUser, mode: str) -> None:
+    """Immediate emails or a daily digest."""
+    if mode not in ("immediate", "digest"):
+        raise Conflict("Choose immediate emails or a daily digest.")
+    user.notify_mode = mode
+    audit.record(session, audit.school_chain(user.school_id), f"staff:{user.id}",
+                 "staff.notify_mode", f"staff:{user.id}", mode=mode)
+
+
 def reissue_enrolment(session: Session, actor: str, user: StaffUser,
                       lifetime: timedelta) -> str:
     """A fresh enrolment link for a lost authenticator or an expired link.

@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, HiddenField, IntegerField, SelectField, TextAreaField
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
@@ -94,3 +101,13 @@ class RerouteForm(VersionedForm):
     reason = TextAreaField("Why (the student sees this when asked to agree)", validators=[
         DataRequired("Say why the case should move."), Length(max=400),
         Printable(allow_newlines=True)])
+
+
+class SettingsForm(FlaskForm):
+    """How the handler wants to hear about cases that need attention."""
+
+    notify_mode = RadioField("Emails about cases that need attention", choices=[
+        SelectChoice("immediate", "One email each time, straight away"),
+        SelectChoice("digest", "One summary a day (hides when cases arrive from anyone "
+                               "watching my mail)")],
+        validators=[InputRequired("Choose how you want to hear about cases.")])

@@ -30,8 +30,9 @@ from reporting.services import handling, queries
 from reporting.services.auth import session_private_key
 from reporting.services.casework import NoAccess
 from reporting.services.delivery import dispatch
+from reporting.services.staff import set_notify_mode
 from reporting.staff import actions
-from reporting.staff.forms import QueueFilterForm
+from reporting.staff.forms import QueueFilterForm, SettingsForm
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 STALE = "Someone changed this case at the same moment, so nothing was saved. Please try again."
@@ -120,3 +121,15 @@ def evidence(case_id: str, evidence_id: str):
                          as_attachment=True, download_name=name)
     response.headers["Content-Security-Policy"] = "sandbox; default-src 'none'"
     return response
+
+
+@bp.route("/settings", methods=["GET", "POST"])
+def settings():
+    """The handler's own settings: how notifications reach them."""
+    form = SettingsForm(notify_mode=current_user.notify_mode)
+    if form.validate_on_submit():
+        set_notify_mode(db.session, current_user, form.notify_mode.data)
+        db.session.commit()
+        flash("Your notification setting is saved.", "success")
+        return redirect(url_for("staff.settings"))
+    return render_template("staff/settings.html", form=form)

@@ -91,10 +91,18 @@ def test_staff_pages_are_accessible(page, world, browser, live_server):
     page.click("button[type=submit]")
     assert page.locator("h1").inner_text() == "Case queue"
     assert_accessible(page)
+    page.goto("/staff/settings")
+    assert_accessible(page)
+    page.goto(f"/staff/cases/{world['report'].case.id}")  # filed before they joined
+    assert page.get_by_text("You cannot read this case yet").is_visible()
+    assert_accessible(page)
     admin_context = browser.new_context(base_url=live_server)
     admin_page = admin_context.new_page()
     _sign_in(admin_page, world["admin"])
     assert admin_page.locator("h1").inner_text() == "Northfield Medical School"
+    assert_accessible(admin_page)
+    admin_page.click("form[action$='/admin/grant'] button")
+    assert admin_page.locator(".error-summary").is_visible()
     assert_accessible(admin_page)
     admin_context.close()
 

@@ -61,6 +61,8 @@ EXPECTED: dict[str, dict[str, int]] = {
     "staff.evidence": {**staff_area({"pastoral"}), "peer": 404, "institutional": 404,
                        "other_school_handler": 404},
     "admin.home": staff_area(ADMINS),
+    "admin.grant": {**staff_area(ADMINS), "admin": 400, "other_school_admin": 400},
+    "staff.settings": staff_area(HANDLERS),
 }
 URL_VALUES = {"slug": "northfield", "token": "not-a-real-token", "filename": "css/belong.css",
               "action": "reply"}

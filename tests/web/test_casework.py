@@ -155,3 +155,33 @@ def test_evidence_downloads_as_an_attachment(login_as, session, school):
     assert response.headers["Content-Disposition"].startswith("attachment")
     assert "sandbox" in response.headers["Content-Security-Policy"]
     assert client.get(f"/staff/cases/{submitted.case.id}/files/nope").status_code == 404
+
+
+def test_admin_grants_a_late_joiner_access_through_escrow(login_as, session, school):
+    """Does the admin's escrow grant let a late joiner read an old case (wrong passphrase: no)?"""
+    case = factories.make_report(session, school).case
+    session.commit()
+    newcomer = login_as(Role.PASTORAL_OFFICER)
+    assert newcomer.get(f"/staff/cases/{case.id}").status_code == 403
+    admin = login_as(Role.ADMIN, email="boss@n.example")
+    wrong = post_form(admin, "/admin/grant", {"handler": newcomer.user.id,
+                                              "passphrase": "not the passphrase"},
+                      from_url="/admin/")
+    assert wrong.status_code == 400 and "does not open the escrow key" in wrong.get_data(
+        as_text=True)
+    right = post_form(admin, "/admin/grant", {"handler": newcomer.user.id,
+                                              "passphrase": factories.ESCROW_PASSPHRASE},
+                      from_url="/admin/")
+    assert right.status_code == 302
+    assert "can now read 1 more case" in admin.get("/admin/").get_data(as_text=True)
+    assert newcomer.get(f"/staff/cases/{case.id}").status_code == 200
+    assert "Something happened" not in admin.get("/admin/").get_data(as_text=True)
+
+
+def test_handler_chooses_a_daily_digest(login_as, session):
+    """Can a handler switch to a daily digest, and is a bad value refused?"""
+    client = login_as(Role.PEER_SUPPORTER)
+    assert post_form(client, "/staff/settings", {"notify_mode": "hourly"}).status_code == 200
+    assert post_form(client, "/staff/settings", {"notify_mode": "digest"}).status_code == 302
+    session.refresh(client.user)
+    assert client.user.notify_mode == "digest"
