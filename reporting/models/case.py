@@ -31,6 +31,8 @@ class Case(db.Model):
         ForeignKey("reports.id", ondelete="CASCADE"), unique=True
     )
     channel_id: Mapped[int] = mapped_column(ForeignKey("channels.id"))
+    # 'report', or 'peer_connection' (a request to talk to a peer supporter).
+    kind: Mapped[str] = mapped_column(String(20), default="report")
     status: Mapped[str] = mapped_column(String(30), default=CaseStatus.SUBMITTED.value)
     urgent: Mapped[bool] = mapped_column(Boolean, default=False)
     assignee_id: Mapped[int | None] = mapped_column(

@@ -62,7 +62,8 @@ class ReportChoice(db.Model):
 
     __tablename__ = "report_choices"
     __table_args__ = (
-        CheckConstraint("question IN ('ground', 'want', 'share_identity')", name="question"),
+        CheckConstraint("question IN ('ground', 'want', 'share_identity', 'peer_tag')",
+                        name="question"),
     )
 
     report_id: Mapped[str] = mapped_column(

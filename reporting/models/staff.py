@@ -114,3 +114,14 @@ class StaffSession(db.Model):
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     staff: Mapped[StaffUser] = relationship()
+
+
+class PeerOffer(db.Model):
+    """A tag a peer supporter offers to share with students (domain.peer.PEER_TAGS)."""
+
+    __tablename__ = "peer_offers"
+
+    staff_id: Mapped[int] = mapped_column(
+        ForeignKey("staff.id", ondelete="CASCADE"), primary_key=True
+    )
+    tag: Mapped[str] = mapped_column(String(40), primary_key=True, index=True)

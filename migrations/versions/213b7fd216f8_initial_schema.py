@@ -1,15 +1,15 @@
-"""initial schema: schools, channels, staff, sessions, reports, evidence, cases, messages, notes, consent, outbox, audit
+"""initial schema: schools, channels, staff, sessions, reports, evidence, cases, messages, notes, consent, outbox, audit, routing rules, support directory, peer offers
 
-Revision ID: 76a72ace9f30
+Revision ID: 213b7fd216f8
 Revises:
-Create Date: 2026-11-25 02:25:53.593961
+Create Date: 2026-11-25 02:39:40.100241
 
 """
 import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = '76a72ace9f30'
+revision = '213b7fd216f8'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -121,6 +121,7 @@ def upgrade():
     sa.Column('school_id', sa.Integer(), nullable=False),
     sa.Column('report_id', sa.String(length=36), nullable=False),
     sa.Column('channel_id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=20), nullable=False),
     sa.Column('status', sa.String(length=30), nullable=False),
     sa.Column('urgent', sa.Boolean(), nullable=False),
     sa.Column('assignee_id', sa.Integer(), nullable=True),
@@ -182,11 +183,20 @@ def upgrade():
     with op.batch_alter_table('outbox', schema=None) as batch_op:
         batch_op.create_index('ix_outbox_pending', ['sent_at', 'deliver_after'], unique=False)
 
+    op.create_table('peer_offers',
+    sa.Column('staff_id', sa.Integer(), nullable=False),
+    sa.Column('tag', sa.String(length=40), nullable=False),
+    sa.ForeignKeyConstraint(['staff_id'], ['staff.id'], name=op.f('fk_peer_offers_staff_id_staff'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('staff_id', 'tag', name=op.f('pk_peer_offers'))
+    )
+    with op.batch_alter_table('peer_offers', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_peer_offers_tag'), ['tag'], unique=False)
+
     op.create_table('report_choices',
     sa.Column('report_id', sa.String(length=36), nullable=False),
     sa.Column('question', sa.String(length=20), nullable=False),
     sa.Column('value', sa.String(length=40), nullable=False),
-    sa.CheckConstraint("question IN ('ground', 'want', 'share_identity')", name=op.f('ck_report_choices_question')),
+    sa.CheckConstraint("question IN ('ground', 'want', 'share_identity', 'peer_tag')", name=op.f('ck_report_choices_question')),
     sa.ForeignKeyConstraint(['report_id'], ['reports.id'], name=op.f('fk_report_choices_report_id_reports'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('report_id', 'question', 'value', name=op.f('pk_report_choices'))
     )
@@ -333,6 +343,10 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_report_choices_value'))
 
     op.drop_table('report_choices')
+    with op.batch_alter_table('peer_offers', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_peer_offers_tag'))
+
+    op.drop_table('peer_offers')
     with op.batch_alter_table('outbox', schema=None) as batch_op:
         batch_op.drop_index('ix_outbox_pending')
 
