@@ -2,10 +2,12 @@
 
 from reporting.models.audit import AuditEntry, AuditHead
 from reporting.models.case import Case, CaseEvent, CaseNote, ConsentRequest, Message
+from reporting.models.directory import SupportEntry, SupportRevision
 from reporting.models.outbox import OutboxMessage
 from reporting.models.report import Evidence, Report, ReportChoice, ReportField, WrappedKey
+from reporting.models.routing import RuleSet
 from reporting.models.school import Channel, School
-from reporting.models.staff import ChannelMembership, StaffSession, StaffUser
+from reporting.models.staff import ChannelMembership, PeerOffer, StaffSession, StaffUser
 
 __all__ = [
     "AuditEntry",

@@ -1,15 +1,15 @@
 """initial schema: schools, channels, staff, sessions, reports, evidence, cases, messages, notes, consent, outbox, audit, routing rules, support directory, peer offers
 
-Revision ID: 213b7fd216f8
+Revision ID: 2f348c9bd3ef
 Revises:
-Create Date: 2026-11-25 02:39:40.100241
+Create Date: 2026-11-25 02:41:58.305533
 
 """
 import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = '213b7fd216f8'
+revision = '2f348c9bd3ef'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -116,6 +116,16 @@ def upgrade():
     with op.batch_alter_table('staff', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_staff_school_id'), ['school_id'], unique=False)
 
+    op.create_table('support_entries',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('school_id', sa.Integer(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['school_id'], ['schools.id'], name=op.f('fk_support_entries_school_id_schools'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_support_entries'))
+    )
+    with op.batch_alter_table('support_entries', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_support_entries_school_id'), ['school_id'], unique=False)
+
     op.create_table('cases',
     sa.Column('id', sa.String(length=36), nullable=False),
     sa.Column('school_id', sa.Integer(), nullable=False),
@@ -210,6 +220,18 @@ def upgrade():
     sa.ForeignKeyConstraint(['report_id'], ['reports.id'], name=op.f('fk_report_fields_report_id_reports'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('report_id', 'name', name=op.f('pk_report_fields'))
     )
+    op.create_table('rule_sets',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('school_id', sa.Integer(), nullable=False),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('source', sa.Text(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('created_by', sa.Integer(), nullable=True),
+    sa.ForeignKeyConstraint(['created_by'], ['staff.id'], name=op.f('fk_rule_sets_created_by_staff'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['school_id'], ['schools.id'], name=op.f('fk_rule_sets_school_id_schools'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_rule_sets')),
+    sa.UniqueConstraint('school_id', 'version', name=op.f('uq_rule_sets_school_id'))
+    )
     op.create_table('staff_sessions',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('token_digest', sa.LargeBinary(length=32), nullable=False),
@@ -225,6 +247,30 @@ def upgrade():
     )
     with op.batch_alter_table('staff_sessions', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_staff_sessions_staff_id'), ['staff_id'], unique=False)
+
+    op.create_table('support_revisions',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('entry_id', sa.Integer(), nullable=False),
+    sa.Column('valid_from', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('valid_to', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('edited_by', sa.Integer(), nullable=True),
+    sa.Column('kind', sa.String(length=30), nullable=False),
+    sa.Column('name', sa.String(length=120), nullable=False),
+    sa.Column('offers', sa.Text(), nullable=False),
+    sa.Column('tags', sa.String(length=500), nullable=False),
+    sa.Column('channels', sa.String(length=60), nullable=False),
+    sa.Column('url', sa.String(length=300), nullable=False),
+    sa.Column('phone', sa.String(length=40), nullable=False),
+    sa.Column('email', sa.String(length=254), nullable=False),
+    sa.Column('hours', sa.String(length=200), nullable=False),
+    sa.Column('confidential', sa.Boolean(), nullable=False),
+    sa.Column('creates_record', sa.Boolean(), nullable=False),
+    sa.ForeignKeyConstraint(['edited_by'], ['staff.id'], name=op.f('fk_support_revisions_edited_by_staff'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['entry_id'], ['support_entries.id'], name=op.f('fk_support_revisions_entry_id_support_entries'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_support_revisions'))
+    )
+    with op.batch_alter_table('support_revisions', schema=None) as batch_op:
+        batch_op.create_index('ix_support_revisions_when', ['entry_id', 'valid_from', 'valid_to'], unique=False)
 
     op.create_table('wrapped_keys',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -334,10 +380,15 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_wrapped_keys_staff_id'))
 
     op.drop_table('wrapped_keys')
+    with op.batch_alter_table('support_revisions', schema=None) as batch_op:
+        batch_op.drop_index('ix_support_revisions_when')
+
+    op.drop_table('support_revisions')
     with op.batch_alter_table('staff_sessions', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_staff_sessions_staff_id'))
 
     op.drop_table('staff_sessions')
+    op.drop_table('rule_sets')
     op.drop_table('report_fields')
     with op.batch_alter_table('report_choices', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_report_choices_value'))
@@ -365,6 +416,10 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_cases_assignee_id'))
 
     op.drop_table('cases')
+    with op.batch_alter_table('support_entries', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_support_entries_school_id'))
+
+    op.drop_table('support_entries')
     with op.batch_alter_table('staff', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_staff_school_id'))
 
