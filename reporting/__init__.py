@@ -29,6 +29,7 @@ def create_app(config_name: str | None = None, instance_path: str | None = None,
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
     from reporting import cli, http
+    from reporting.admin import routing  # noqa: F401 (routes on the admin blueprint)
     from reporting.admin.views import bp as admin_bp
     from reporting.auth import access
     from reporting.auth.views import bp as auth_bp

@@ -1,13 +1,27 @@
-"""Routing: the student's structured answers in, a channel and plain reasons out.
+"""Routing: the student's structured answers in, a team and plain reasons out.
 
-A pure function; DESIGN.md gives the baseline rules, in order of precedence.
+Rules are data, in a small language an admin can read, edit and we can check. One rule
+per line, tried in order; the first that matches decides. The last line must be
+`otherwise ...`, so every possible report gets exactly one team and a reason:
+
+    when not_safe then institutional also pastoral urgent because <reason>
+    when wants formal then institutional because <reason>
+    when wants peer and urgency is not high then peer because <reason>
+    otherwise pastoral because <reason>
+
+Conditions: not_safe | named | anonymous | wants <want> | ground <ground> |
+urgency is [not] <urgency> | setting is [not] <setting> | responsible is [not] <role>.
+Lines starting with # are comments. A student's own "it is urgent", or "I am not safe",
+always makes the case urgent, whatever the rule says. A school without its own rule set
+uses BASELINE, the rules DESIGN.md sets out.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from reporting.domain.report import Urgency, Want
+from reporting.domain.report import Ground, Responsible, Setting, Urgency, Want
 from reporting.domain.roles import ChannelKind
 
 
@@ -18,6 +32,10 @@ class Answers:
     wants: frozenset[Want]
     urgency: Urgency = Urgency.LOW
     not_safe: bool = False
+    setting: Setting | None = None
+    responsible: Responsible | None = None
+    grounds: frozenset[Ground] = frozenset()
+    named: bool = False
 
 
 @dataclass(frozen=True)
@@ -30,33 +48,149 @@ class Decision:
     also: tuple[ChannelKind, ...] = field(default=())
 
 
-def route(answers: Answers) -> Decision:
-    """Apply the baseline rules: not safe, then formal, then peer, else pastoral."""
-    if answers.not_safe:
-        return Decision(
-            channel=ChannelKind.INSTITUTIONAL,
-            also=(ChannelKind.PASTORAL,),
-            urgent=True,
-            reasons=(
-                "You told us you are not safe right now, so this goes to the people who "
-                "handle safeguarding, and to pastoral support, straight away.",
-            ),
-        )
-    urgent = answers.urgency is Urgency.HIGH
-    if Want.FORMAL in answers.wants:
-        return Decision(
-            channel=ChannelKind.INSTITUTIONAL,
-            urgent=urgent,
-            reasons=("You asked for a formal complaint or investigation, which only the "
-                     "complaints and EDI office can open.",),
-        )
-    if Want.PEER in answers.wants and not urgent:
-        return Decision(
-            channel=ChannelKind.PEER,
-            urgent=False,
-            reasons=("You asked to talk to a student who has been through something similar.",),
-        )
-    reason = ("You said it is urgent, so a pastoral officer will pick it up first."
-              if urgent else
-              "Pastoral and wellbeing staff can listen, advise, and help with what comes next.")
-    return Decision(channel=ChannelKind.PASTORAL, urgent=urgent, reasons=(reason,))
+MAX_RULES = 50
+MAX_REASON = 300
+_IS = {"urgency": Urgency, "setting": Setting, "responsible": Responsible}
+
+
+class RuleErrors(ValueError):
+    """A rule set that cannot be saved; each problem names its line."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("; ".join(problems))
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class Condition:
+    """One test on the answers, with the words it was written in."""
+
+    text: str
+    test: Callable[[Answers], bool]
+
+
+@dataclass(frozen=True)
+class Rule:
+    """If every condition holds, route to `channel` (and `also`), with `reason`."""
+
+    conditions: tuple[Condition, ...]
+    channel: ChannelKind
+    reason: str
+    also: ChannelKind | None = None
+    urgent: bool = False
+
+    def matches(self, answers: Answers) -> bool:
+        """Do the answers meet every condition?"""
+        return all(condition.test(answers) for condition in self.conditions)
+
+
+def _value(enum, word: str, line: int) -> object:
+    try:
+        return enum(word)
+    except ValueError:
+        allowed = ", ".join(member.value for member in enum)
+        raise RuleErrors([f"Line {line}: '{word}' is not one of {allowed}."]) from None
+
+
+def _condition(words: list[str], line: int) -> Condition:
+    """Parse one condition (the words between 'when'/'and' and the next 'and'/'then')."""
+    text = " ".join(words)
+    match words:
+        case ["not_safe"]:
+            return Condition(text, lambda a: a.not_safe)
+        case ["named"]:
+            return Condition(text, lambda a: a.named)
+        case ["anonymous"]:
+            return Condition(text, lambda a: not a.named)
+        case ["wants", word]:
+            want = _value(Want, word, line)
+            return Condition(text, lambda a: want in a.wants)
+        case ["ground", word]:
+            ground = _value(Ground, word, line)
+            return Condition(text, lambda a: ground in a.grounds)
+        case [field, "is", *rest] if field in _IS and rest in ([rest[0]], ["not", rest[-1]]):
+            negate = rest[0] == "not" and len(rest) == 2
+            wanted = _value(_IS[field], rest[-1], line)
+            return Condition(text, lambda a: (getattr(a, field) == wanted) != negate)
+    raise RuleErrors([f"Line {line}: cannot understand the condition '{text}'."])
+
+
+def _channel(word: str, line: int) -> ChannelKind:
+    return _value(ChannelKind, word, line)
+
+
+def _rule(words: list[str], line: int) -> Rule:
+    """Parse the words of one line into a rule."""
+    if "because" not in words:
+        raise RuleErrors([f"Line {line}: end with 'because' and the reason the student sees."])
+    at = words.index("because")
+    head, reason = words[:at], " ".join(words[at + 1:]).strip('"').strip()
+    if not reason or len(reason) > MAX_REASON:
+        raise RuleErrors([f"Line {line}: the reason must be 1 to {MAX_REASON} characters."])
+    if head[:1] == ["otherwise"]:
+        conditions, outcome = (), head[1:]
+    elif head[:1] == ["when"] and "then" in head:
+        then = head.index("then")
+        groups, current = [], []
+        for word in head[1:then]:
+            if word == "and":
+                groups.append(current)
+                current = []
+            else:
+                current.append(word)
+        groups.append(current)
+        if not all(groups):
+            raise RuleErrors([f"Line {line}: a condition is missing around 'and'."])
+        conditions, outcome = tuple(_condition(g, line) for g in groups), head[then + 1:]
+    else:
+        raise RuleErrors([f"Line {line}: start with 'when ... then' or 'otherwise'."])
+    urgent = "urgent" in outcome
+    outcome = [w for w in outcome if w != "urgent"]
+    match outcome:
+        case [channel]:
+            return Rule(conditions, _channel(channel, line), reason, urgent=urgent)
+        case [channel, "also", other] if other != channel:
+            return Rule(conditions, _channel(channel, line), reason,
+                        also=_channel(other, line), urgent=urgent)
+    raise RuleErrors([f"Line {line}: after 'then', name one team, optionally 'also' a "
+                      "second team and 'urgent'."])
+
+
+def parse(source: str) -> tuple[Rule, ...]:
+    """Check a rule set and return its rules, or raise RuleErrors listing every problem."""
+    rules, problems = [], []
+    lines = [(n, text.strip()) for n, text in enumerate(source.splitlines(), start=1)]
+    lines = [(n, text) for n, text in lines if text and not text.startswith("#")]
+    for number, text in lines:
+        try:
+            rules.append(_rule(text.split(), number))
+        except RuleErrors as errors:
+            problems += errors.problems
+    if len(lines) > MAX_RULES:
+        problems.append(f"Use at most {MAX_RULES} rules.")
+    if not problems:
+        otherwise = [i for i, rule in enumerate(rules) if not rule.conditions]
+        if otherwise != [len(rules) - 1]:
+            problems.append("End with exactly one 'otherwise' line, so every report gets a team.")
+    if problems:
+        raise RuleErrors(problems)
+    return tuple(rules)
+
+
+def route(answers: Answers, rules: tuple[Rule, ...] | None = None) -> Decision:
+    """The first rule that matches decides (parse() guarantees one always does)."""
+    rule = next(rule for rule in rules or BASELINE_RULES if rule.matches(answers))
+    urgent = rule.urgent or answers.not_safe or answers.urgency is Urgency.HIGH
+    return Decision(channel=rule.channel, urgent=urgent, reasons=(rule.reason,),
+                    also=(rule.also,) if rule.also else ())
+
+
+BASELINE = """\
+# The rules DESIGN.md sets out; a school can change them.
+when not_safe then institutional also pastoral urgent because You told us you are not safe right now, so this goes to the people who handle safeguarding, and to pastoral support, straight away.
+when wants formal then institutional because You asked for a formal complaint or investigation, which only the complaints and EDI office can open.
+when wants peer and urgency is not high then peer because You asked to talk to a student who has been through something similar.
+when urgency is high then pastoral urgent because You said it is urgent, so a pastoral officer will pick it up first.
+otherwise pastoral because Pastoral and wellbeing staff can listen, advise, and help with what comes next.
+"""  # noqa: E501 - one rule per line is the format
+BASELINE_RULES = parse(BASELINE)

@@ -23,7 +23,7 @@ from reporting.domain.report import (
     When,
 )
 from reporting.domain.roles import ChannelKind
-from reporting.domain.routing import Answers, route
+from reporting.domain.routing import Answers
 from reporting.models import (
     Case,
     CaseEvent,
@@ -39,6 +39,7 @@ from reporting.services import audit
 from reporting.services.evidence import CleanFile, seal_evidence
 from reporting.services.notifications import notify_handlers
 from reporting.services.queries import channel_handlers
+from reporting.services.routing_rules import decide_for
 
 CONTENT, IDENTITY = "content", "identity"
 REPORTER_CONTEXT = b"belong/reporter/"
@@ -129,7 +130,10 @@ def submit_report(session: Session, school: School, draft: Draft,
     digest = crypto.token_digest(submission_id) if submission_id else None
     if digest and session.scalar(select(Report.id).where(Report.submission_digest == digest)):
         raise Conflict("This report was already sent. Its receipt was shown when it was sent.")
-    decision = route(Answers(wants=draft.wants, urgency=draft.urgency, not_safe=draft.not_safe))
+    decision = decide_for(session, school, Answers(
+        wants=draft.wants, urgency=draft.urgency, not_safe=draft.not_safe,
+        setting=draft.setting, responsible=draft.responsible, grounds=draft.grounds,
+        named=bool(draft.identity)))
     chosen = draft.chosen_channel or decision.channel
     channel = school.channel(chosen)
     receipt = receipts.new_receipt()

@@ -212,7 +212,11 @@ def channel_kinds(values: list[str] | None) -> frozenset[ChannelKind]:
 def routing_answers(form: ReportForm) -> Answers:
     """What routing needs, from a form whose earlier steps are valid."""
     return Answers(wants=frozenset(Want(w) for w in form.wants.data or []),
-                   urgency=Urgency(form.urgency.data), not_safe=form.safe.data == "no")
+                   urgency=Urgency(form.urgency.data), not_safe=form.safe.data == "no",
+                   setting=Setting(form.setting.data),
+                   responsible=Responsible(form.responsible.data),
+                   grounds=frozenset(Ground(g) for g in form.grounds.data or []),
+                   named=form.identity.data == "named")
 
 
 def to_draft(form: ReportForm, files: tuple[CleanFile, ...],

@@ -10,12 +10,12 @@ from sqlalchemy.exc import IntegrityError
 
 from reporting.domain.errors import Conflict
 from reporting.domain.report import NARRATIVE_MAX
-from reporting.domain.routing import route
 from reporting.extensions import csrf, db, limiter
 from reporting.models import School
 from reporting.services.delivery import dispatch
 from reporting.services.notifications import seal_address
 from reporting.services.reports import submit_report
+from reporting.services.routing_rules import decide_for
 from reporting.student import bp, school_or_404
 from reporting.student.forms import ReceiptKeptForm
 from reporting.student.report_form import (
@@ -42,7 +42,8 @@ def _report_limit() -> str:
 
 def render_step(school: School, form: ReportForm, step: Step, notice: str = "", status=200):
     """Show one step, carrying every other answer in hidden fields."""
-    decision = route(routing_answers(form)) if step.name == "review" else None
+    decision = (decide_for(db.session, school, routing_answers(form))
+                if step.name == "review" else None)
     if decision and not form.chosen_channel.data:
         form.chosen_channel.data = decision.channel.value
     return render_template("student/report.html", school=school, form=form, step=step,

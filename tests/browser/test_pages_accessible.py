@@ -104,6 +104,18 @@ def test_staff_pages_are_accessible(page, world, browser, live_server):
     admin_page.click("form[action$='/admin/grant'] button")
     assert admin_page.locator(".error-summary").is_visible()
     assert_accessible(admin_page)
+    admin_page.goto("/admin/routing")
+    assert_accessible(admin_page)
+    admin_page.fill("#source", "when wants cake then peer because B.")
+    admin_page.click("button[value=save]")
+    assert admin_page.get_by_text("These rules cannot be saved yet").is_visible()
+    assert_accessible(admin_page)
+    admin_page.fill("#source", "otherwise pastoral because Pastoral staff will help.")
+    for name in ("safe", "wants", "urgency", "setting", "responsible", "grounds", "identity"):
+        admin_page.check(f"input[name='example-{name}'] >> nth=0")
+    admin_page.click("button[value=preview]")
+    assert admin_page.get_by_text("These rules would suggest").is_visible()
+    assert_accessible(admin_page)
     admin_context.close()
 
 

@@ -1,10 +1,25 @@
-"""The baseline routing rules of DESIGN.md, in order of precedence."""
+"""Routing: the baseline rules of DESIGN.md, the rule language, and its guarantees."""
 
 from __future__ import annotations
 
-from reporting.domain.report import Urgency, Want
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from reporting.domain.report import Ground, Responsible, Setting, Urgency, Want
 from reporting.domain.roles import ChannelKind
-from reporting.domain.routing import Answers, route
+from reporting.domain.routing import BASELINE, Answers, RuleErrors, parse, route
+
+ANSWERS = st.builds(
+    Answers,
+    wants=st.frozensets(st.sampled_from(Want)),
+    urgency=st.sampled_from(Urgency),
+    not_safe=st.booleans(),
+    setting=st.sampled_from(Setting),
+    responsible=st.sampled_from(Responsible),
+    grounds=st.frozensets(st.sampled_from(Ground)),
+    named=st.booleans(),
+)
 
 
 def test_not_safe_goes_to_institutional_and_pastoral_urgently():
@@ -37,3 +52,86 @@ def test_everything_else_goes_to_pastoral_with_a_reason():
         decision = route(Answers(wants=frozenset(wants)))
         assert decision.channel is ChannelKind.PASTORAL
         assert decision.reasons and all(reason.endswith(".") for reason in decision.reasons)
+
+
+@given(ANSWERS)
+def test_every_answer_gets_exactly_one_team_and_a_reason(answers):
+    """For any answers at all, is there one primary team, at least one reason, urgency kept?"""
+    decision = route(answers)
+    assert isinstance(decision.channel, ChannelKind)
+    assert decision.reasons and all(decision.reasons)
+    assert decision.channel not in decision.also
+    if answers.not_safe or answers.urgency is Urgency.HIGH:
+        assert decision.urgent
+
+
+@given(st.sets(st.sampled_from(Want)), st.sampled_from(Urgency))
+def test_every_combination_of_wants_and_urgency(wants, urgency):
+    """Do the baseline's precedence rules hold for every combination of wants and urgency?"""
+    decision = route(Answers(wants=frozenset(wants), urgency=urgency))
+    if Want.FORMAL in wants:
+        expected = ChannelKind.INSTITUTIONAL
+    elif Want.PEER in wants and urgency is not Urgency.HIGH:
+        expected = ChannelKind.PEER
+    else:
+        expected = ChannelKind.PASTORAL
+    assert decision.channel is expected
+
+
+CUSTOM = """
+# Placement incidents involving clinicians go straight to the EDI office.
+when setting is clinical_placement and responsible is clinician then institutional because Incidents with clinicians on placement go to the EDI office.
+when ground disability and named then pastoral also institutional because Disability support can make adjustments straight away.
+otherwise pastoral because Pastoral staff will help.
+"""  # noqa: E501
+
+
+def test_custom_rules_apply_in_order():
+    """Does a school's own rule set decide, first match first?"""
+    rules = parse(CUSTOM)
+    placement = Answers(wants=frozenset({Want.PEER}), setting=Setting.CLINICAL_PLACEMENT,
+                        responsible=Responsible.CLINICIAN, grounds=frozenset({Ground.DISABILITY}),
+                        named=True)
+    assert route(placement, rules).channel is ChannelKind.INSTITUTIONAL
+    disability = Answers(wants=frozenset(), grounds=frozenset({Ground.DISABILITY}), named=True)
+    assert route(disability, rules).also == (ChannelKind.INSTITUTIONAL,)
+    assert route(Answers(wants=frozenset()), rules).reasons == ("Pastoral staff will help.",)
+
+
+@pytest.mark.parametrize("source,problem", [
+    ("", "exactly one 'otherwise'"),
+    ("when wants peer then peer because Peers.", "exactly one 'otherwise'"),
+    ("otherwise pastoral because A.\nwhen wants peer then peer because B.",
+     "exactly one 'otherwise'"),
+    ("when wants cake then peer because B.\notherwise pastoral because A.",
+     "Line 1: 'cake' is not one of"),
+    ("when wants peer then peer\notherwise pastoral because A.", "Line 1: end with 'because'"),
+    ("when then peer because B.\notherwise pastoral because A.", "a condition is missing"),
+    ("when wants peer then moon because B.\notherwise pastoral because A.",
+     "'moon' is not one of"),
+    ("when wants peer then peer also peer because B.\notherwise pastoral because A.",
+     "name one team"),
+    ("when urgency is very high then peer because B.\notherwise pastoral because A.",
+     "cannot understand the condition"),
+    ("if wants peer then peer because B.\notherwise pastoral because A.",
+     "start with 'when ... then' or 'otherwise'"),
+    ("otherwise pastoral because " + "x" * 301, "1 to 300 characters"),
+])
+def test_invalid_rule_sets_are_refused_with_the_line(source, problem):
+    """Is each kind of mistake refused, saying which line and what is wrong?"""
+    with pytest.raises(RuleErrors) as errors:
+        parse(source)
+    assert any(problem in message for message in errors.value.problems), errors.value.problems
+
+
+def test_every_problem_is_reported_at_once():
+    """Are all the bad lines listed together, not one per save?"""
+    with pytest.raises(RuleErrors) as errors:
+        parse("when wants x then peer because A.\nwhen wants y then peer because B.\n"
+              "otherwise pastoral because C.")
+    assert [p[:6] for p in errors.value.problems] == ["Line 1", "Line 2"]
+
+
+def test_baseline_is_a_valid_rule_set():
+    """Does the baseline itself pass the checks an admin's rules must pass?"""
+    assert len(parse(BASELINE)) == 5

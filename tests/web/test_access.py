@@ -61,6 +61,7 @@ EXPECTED: dict[str, dict[str, int]] = {
     "staff.evidence": {**staff_area({"pastoral"}), "peer": 404, "institutional": 404,
                        "other_school_handler": 404},
     "admin.home": staff_area(ADMINS),
+    "admin.routing": staff_area(ADMINS),
     "admin.grant": {**staff_area(ADMINS), "admin": 400, "other_school_admin": 400},
     "staff.settings": staff_area(HANDLERS),
 }

@@ -1,0 +1,69 @@
+"""The admin's routing-rule editor: write, preview on example answers, save a new version."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from wtforms import TextAreaField
+from wtforms.validators import DataRequired, Length
+
+from reporting.admin.views import bp
+from reporting.domain.routing import RuleErrors, parse, route
+from reporting.extensions import db
+from reporting.services import routing_rules
+from reporting.student.report_form import ReportForm, routing_answers
+from reporting.validators import Printable
+
+EXAMPLE_FIELDS = ("safe", "setting", "responsible", "grounds", "urgency", "wants", "identity")
+
+
+class RulesForm(FlaskForm):
+    """The rule set as text."""
+
+    source = TextAreaField("Rules, one per line, tried in order", validators=[
+        DataRequired("Write at least the 'otherwise' rule."), Length(max=20_000),
+        Printable(allow_newlines=True)])
+
+
+class ExampleForm(ReportForm):
+    """Example answers to preview the rules on: the report form's own questions."""
+
+    class Meta:
+        csrf = False
+
+
+def _example_decision(rules) -> tuple[ExampleForm, object]:
+    """The example answers given (or a default), and what the rules decide for them."""
+    example = ExampleForm(request.form if request.method == "POST" else None,
+                          prefix="example")
+    for name in EXAMPLE_FIELDS:
+        example[name].validate(example)
+    if any(example[name].errors for name in EXAMPLE_FIELDS) or request.method == "GET":
+        return example, None
+    return example, route(routing_answers(example), rules)
+
+
+@bp.route("/routing", methods=["GET", "POST"])
+def routing():
+    """Edit the routing rules; 'Preview' tries them, 'Save' stores a new version."""
+    form = RulesForm(source=routing_rules.current_source(db.session, current_user.school))
+    problems, decision, example = [], None, ExampleForm(formdata=None, prefix="example")
+    if form.validate_on_submit():
+        try:
+            rules = parse(form.source.data)
+        except RuleErrors as errors:
+            problems = errors.problems
+        else:
+            if request.form.get("action") == "save":
+                saved = routing_rules.save_rules(db.session, current_user, current_user.school,
+                                                 form.source.data)
+                db.session.commit()
+                flash(f"Version {saved.version} of the rules is now in force.", "success")
+                return redirect(url_for("admin.routing"))
+            example, decision = _example_decision(rules)
+    return render_template(
+        "admin/routing.html", form=form, problems=problems, decision=decision, example=example,
+        history=routing_rules.history(db.session, current_user.school),
+        override=routing_rules.override_rate(db.session, current_user.school),
+    ), 400 if problems else 200
