@@ -78,7 +78,7 @@ class Config:
         values["RATELIMIT_STORAGE_URI"] = values["REDIS_URL"] or "memory://"
         # How many reverse proxies sit in front of the app (their X-Forwarded-* are trusted).
         hops = os.environ.get("BELONG_PROXY_HOPS", str(self.PROXY_HOPS))
-        if not hops.isdigit():
+        if not (hops.isascii() and hops.isdigit()):
             raise ConfigError("BELONG_PROXY_HOPS must be a whole number (proxies in front)")
         values["PROXY_HOPS"] = int(hops)
         # The public address, for links printed by commands (enrolment links).
@@ -98,7 +98,10 @@ class Config:
         if values["MAIL_BACKEND"] not in ("console", "smtp"):
             raise ConfigError("MAIL_BACKEND must be 'console' or 'smtp'")
         values["MAIL_SERVER"] = mail_server or "localhost"
-        values["MAIL_PORT"] = int(os.environ.get("MAIL_PORT") or 587)
+        port = os.environ.get("MAIL_PORT") or "587"
+        if not (port.isascii() and port.isdigit()):
+            raise ConfigError("MAIL_PORT must be a port number, such as 587")
+        values["MAIL_PORT"] = int(port)
         values["MAIL_USE_TLS"] = os.environ.get("MAIL_USE_TLS", "1").strip().lower() in {
             "1", "true", "yes", "on"
         }
@@ -171,7 +174,8 @@ class ProductionConfig(Config):
         for short in ("SECRET_KEY", "BELONG_HMAC_KEY"):
             if len(os.environ[short]) < 32:
                 raise ConfigError(f"{short} must be at least 32 characters of random data")
-        if not (os.environ.get("MAIL_SERVER") or os.environ.get("MAIL_BACKEND")):
+        backend = os.environ.get("MAIL_BACKEND")
+        if not os.environ.get("MAIL_SERVER") and backend != "console":
             raise ConfigError("Belong will not start in production without MAIL_SERVER (the "
                               "SMTP relay), or MAIL_BACKEND=console to log emails instead")
         values["SECRET_KEY"] = os.environ["SECRET_KEY"]

@@ -108,6 +108,8 @@ def main() -> None:
     password = secrets.token_urlsafe(16)
     with app.app_context():
         db.drop_all()
+        with db.engine.begin() as connection:
+            connection.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
         upgrade()
         engine = db.engine
     with Session(engine) as session:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from flask import Flask
@@ -23,6 +24,9 @@ def create_app(config_name: str | None = None, instance_path: str | None = None,
     )
     app.config.update(config_class(config_name)(Path(app.instance_path)).load())
     app.config.update(overrides)
+    if not app.testing and not logging.getLogger().handlers:
+        # Without this the console mail backend and the app's own logs go nowhere.
+        logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     if app.config["PROXY_HOPS"]:
         # Rate limits key on the client address: behind a proxy it must be the real client's.
         hops = app.config["PROXY_HOPS"]
@@ -36,7 +40,12 @@ def create_app(config_name: str | None = None, instance_path: str | None = None,
     from reporting.extensions import csrf, db, limiter, login_manager, migrate
     from reporting.staff.views import bp as staff_bp
     from reporting.student import bp as student_bp
-    from reporting.student import followup_views, report_views, views  # noqa: F401 (routes)
+    from reporting.student import (  # noqa: F401 (routes on the student blueprint)
+        followup_views,
+        peer_views,
+        report_views,
+        views,
+    )
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True,

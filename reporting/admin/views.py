@@ -50,7 +50,7 @@ def grant():
         count = grant_from_escrow(db.session, current_user, current_user.school,
                                   form.passphrase.data, handler)
     except BelongError as exc:
-        db.session.rollback()
+        db.session.commit()  # keeps the audit entry of a failed unlock; nothing else was added
         form.passphrase.errors.append(str(exc))
         return _home_page(form, 400)
     db.session.commit()

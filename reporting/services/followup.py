@@ -111,5 +111,6 @@ def change_sharing(session: Session, case: Case, keys: Keys,
 
 
 def withdraw(session: Session, case: Case) -> None:
-    """The student withdraws the report: nobody acts on it any more."""
+    """The student withdraws the report: nobody acts on it, and no email goes to them."""
     transition(session, case, Action.WITHDRAW, actor_kind="reporter")
+    case.report.notify_email_sealed = None

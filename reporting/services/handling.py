@@ -16,6 +16,7 @@ from reporting.models.base import new_id
 from reporting.services import audit
 from reporting.services.casework import open_message, staff_keys, transition
 from reporting.services.evidence import open_evidence_name
+from reporting.services.queries import FINISHED, visible_to
 from reporting.services.reports import Keys, read_fields
 
 
@@ -29,9 +30,7 @@ class AlreadyClaimed(Conflict):
 
 def find_case(session: Session, user: StaffUser, case_id: str) -> Case:
     """A case of the user's school and channels, or CaseNotFound."""
-    case = session.scalar(select(Case).where(
-        Case.id == case_id, Case.school_id == user.school_id,
-        Case.channel_id.in_(user.channel_ids)))
+    case = session.scalar(select(Case).where(Case.id == case_id, *visible_to(user)))
     if case is None:
         raise CaseNotFound("There is no such case in your queue.")
     return case
@@ -95,9 +94,10 @@ def open_evidence(session: Session, user: StaffUser, private_key: bytes, case: C
 
 
 def claim(session: Session, user: StaffUser, case: Case) -> None:
-    """Take an unassigned case. Under concurrency exactly one claimant wins."""
+    """Take an unassigned, unfinished case. Under concurrency exactly one claimant wins."""
     won = session.execute(
-        update(Case).where(Case.id == case.id, Case.assignee_id.is_(None))
+        update(Case).where(Case.id == case.id, Case.assignee_id.is_(None),
+                           Case.status.not_in(FINISHED))
         .values(assignee_id=user.id, version=Case.version + 1)
         .execution_options(synchronize_session=False)
     ).rowcount
@@ -105,7 +105,9 @@ def claim(session: Session, user: StaffUser, case: Case) -> None:
         session.rollback()
         owner = session.scalar(select(StaffUser.display_name).join(
             Case, Case.assignee_id == StaffUser.id).where(Case.id == case.id))
-        raise AlreadyClaimed(f"{owner or 'Someone else'} has already claimed this case.")
+        if owner is None:
+            raise BelongError("This case is finished: reopen it before taking it on.")
+        raise AlreadyClaimed(f"{owner} has already claimed this case.")
     session.refresh(case)
     _audit(session, user, case, "case.claim")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import case as when
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, joinedload
 
 from reporting.domain.cases import CaseStatus
@@ -28,15 +28,19 @@ class QueueFilter:
     page: int = 1
 
 
-def _scope(user: StaffUser, channel_id: int | None):
+def visible_to(user: StaffUser, channel_id: int | None = None) -> list:
+    """Conditions for the cases a handler may see: their school and channels, and a peer
+    request only while nobody has accepted it, or once they have."""
     channels = user.channel_ids if channel_id is None else user.channel_ids & {channel_id}
-    return [Case.school_id == user.school_id, Case.channel_id.in_(channels or {0})]
+    return [Case.school_id == user.school_id, Case.channel_id.in_(channels or {0}),
+            or_(Case.kind != "peer_connection", Case.assignee_id.is_(None),
+                Case.assignee_id == user.id)]
 
 
 def handler_queue(session: Session, user: StaffUser, wanted: QueueFilter) -> tuple[
         list[Case], int]:
     """One page of the handler's cases: urgent first, then the nearest deadline; and the total."""
-    conditions = _scope(user, wanted.channel_id)
+    conditions = visible_to(user, wanted.channel_id)
     if wanted.status == "open":
         conditions.append(Case.status.not_in(FINISHED))
     elif wanted.status != "all":
@@ -62,7 +66,7 @@ def handler_queue(session: Session, user: StaffUser, wanted: QueueFilter) -> tup
 
 def status_counts(session: Session, user: StaffUser) -> dict[str, int]:
     """How many cases of each status are in the handler's channels, plus 'overdue'."""
-    scope = _scope(user, None)
+    scope = visible_to(user, None)
     counts = dict(session.execute(
         select(Case.status, func.count()).where(*scope).group_by(Case.status)).all())
     counts["overdue"] = session.scalar(

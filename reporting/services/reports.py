@@ -120,6 +120,12 @@ def _wraps(report_id: str, school: School, reporter_key: bytes, keys: Keys,
     return wraps
 
 
+def already_sent(session: Session, submission_id: str | None) -> bool:
+    """Has a report with this one-time submission id been stored?"""
+    return bool(submission_id) and session.scalar(select(Report.id).where(
+        Report.submission_digest == crypto.token_digest(submission_id))) is not None
+
+
 def submit_report(session: Session, school: School, draft: Draft,
                   submission_id: str | None = None) -> Submitted:
     """Encrypt and store a report with its case, keys, files, first event and audit entry.
@@ -128,7 +134,7 @@ def submit_report(session: Session, school: School, draft: Draft,
     all of it exists or none of it does. A repeated submission id is refused.
     """
     digest = crypto.token_digest(submission_id) if submission_id else None
-    if digest and session.scalar(select(Report.id).where(Report.submission_digest == digest)):
+    if already_sent(session, submission_id):
         raise Conflict("This report was already sent. Its receipt was shown when it was sent.")
     decision = decide_for(session, school, Answers(
         wants=draft.wants, urgency=draft.urgency, not_safe=draft.not_safe,

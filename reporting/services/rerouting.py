@@ -20,7 +20,7 @@ from reporting.models import (
 from reporting.models.base import utcnow
 from reporting.services import audit
 from reporting.services.casework import refresh_deadline
-from reporting.services.notifications import notify_handlers
+from reporting.services.notifications import notify_handlers, notify_reporter
 from reporting.services.queries import channel_handlers
 from reporting.services.reports import CONTENT, IDENTITY, Keys, wrap_context, wrap_for_handlers
 from reporting.services.schools import ESCROW_CONTEXT
@@ -49,15 +49,17 @@ def request_reroute(session: Session, user: StaffUser, case: Case, to_channel: C
         raise BelongError("Say why the case should move: the student will see it.")
     if to_channel.school_id != case.school_id or to_channel.id == case.channel_id:
         raise BelongError("Choose another channel of this school.")
-    newcomers = {h.id for h in channel_handlers(session, to_channel.id)} - _key_holders(
-        session, case)
+    target = {h.id for h in channel_handlers(session, to_channel.id)}
+    # A team with nobody in it yet is not "narrower": whoever joins later would read it.
+    widens = not target or bool(target - _key_holders(session, case))
     audit.record(session, audit.school_chain(case.school_id), f"staff:{user.id}",
                  "case.reroute_requested", f"case:{case.id}", to=to_channel.kind,
-                 needs_consent=bool(newcomers))
-    if newcomers:
+                 needs_consent=widens)
+    if widens:
         request = ConsentRequest(case_id=case.id, requested_by=user.id,
                                  to_channel_id=to_channel.id, reason=reason)
         case.consent_requests.append(request)
+        notify_reporter(session, case.report)
         return request
     _move(session, case, to_channel, reason, actor=f"staff:{user.id}")
     return None
@@ -74,6 +76,7 @@ def _move(session: Session, case: Case, to_channel: Channel, reason: str, actor:
     case.assignee_id = None
     case.events.append(_reroute_event(case, actor, from_kind, to_channel.kind, reason))
     refresh_deadline(case)
+    notify_handlers(session, case)
     audit.record(session, audit.school_chain(case.school_id), actor, "case.reroute",
                  f"case:{case.id}", frm=from_kind, to=to_channel.kind)
 
@@ -105,7 +108,6 @@ def decide_consent(session: Session, case: Case, keys: Keys, request: ConsentReq
     if keys.identity is not None and target.kind in case.report.chosen("share_identity"):
         session.add_all(wrap_for_handlers(case.report_id, IDENTITY, keys.identity, newcomers))
     _move(session, case, target, request.reason, actor="reporter")
-    notify_handlers(session, case)
 
 
 def unlock_escrow(school: School, passphrase: str) -> bytes:
@@ -127,7 +129,12 @@ def grant_from_escrow(session: Session, admin: StaffUser, school: School, passph
     """
     if handler.school_id != school.id or admin.school_id != school.id:
         raise BelongError("Choose a handler of your own school.")
-    escrow = unlock_escrow(school, passphrase)
+    try:
+        escrow = unlock_escrow(school, passphrase)
+    except WrongPassphrase:
+        audit.record(session, audit.school_chain(school.id), f"staff:{admin.id}",
+                     "escrow.unlock_failed", f"staff:{handler.id}")
+        raise
     cases = session.scalars(select(Case).where(
         Case.school_id == school.id, Case.channel_id.in_(handler.channel_ids)))
     granted = 0

@@ -10,7 +10,7 @@ from reporting.domain.cases import Action, allowed_actions
 from reporting.domain.errors import BelongError
 from reporting.extensions import db
 from reporting.models import Case, Channel, StaffUser
-from reporting.services import handling, queries
+from reporting.services import handling, peer, queries
 from reporting.services.casework import post_staff_message, staff_keys
 from reporting.services.notifications import notify_reporter
 from reporting.services.rerouting import request_reroute
@@ -57,7 +57,8 @@ def forms_for(case: Case, user: StaffUser, given: dict) -> dict:
                                           case, user)
             for name, (form_class, _) in ACTIONS.items()}
     moves = [(a.value, MOVES[a]) for a in allowed_actions(case.case_status) if a in MOVES]
-    return {"forms": made, "moves": moves}
+    matches = peer.suggest(db.session, case) if case.kind == "peer_connection" else []
+    return {"forms": made, "moves": moves, "matches": matches}
 
 
 def _move(action: Action) -> Callable:
@@ -70,6 +71,11 @@ def _move(action: Action) -> Callable:
 def _claim(case: Case, form: VersionedForm, private_key) -> str:
     handling.claim(db.session, current_user, case)
     return "The case is yours."
+
+
+def _accept(case: Case, form: VersionedForm, private_key) -> str:
+    peer.accept(db.session, current_user, case)
+    return "You have accepted this request. Only you can read it now."
 
 
 def _assign(case: Case, form: AssignForm, private_key) -> str:
@@ -115,6 +121,7 @@ def _reroute(case: Case, form: RerouteForm, private_key) -> str:
 ACTIONS: dict[str, tuple[type, Callable]] = {
     **{action.value: (ActionForm, _move(action)) for action in MOVES},
     "claim": (VersionedForm, _claim),
+    "accept": (VersionedForm, _accept),
     "assign": (AssignForm, _assign),
     "message": (MessageForm, _message),
     "note": (NoteForm, _note),

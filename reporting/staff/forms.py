@@ -15,7 +15,9 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from reporting.domain.cases import CaseStatus
+from reporting.domain.peer import PEER_TAGS
 from reporting.domain.report import MESSAGE_MAX
+from reporting.student.report_form import Checkboxes
 from reporting.validators import Printable
 
 STATUS_CHOICES = [SelectChoice("open", "Open cases"), SelectChoice("all", "All cases")] + [
@@ -79,7 +81,8 @@ class MessageForm(VersionedForm):
 
     text = _text("Message to the student", "Write the message first.")
     signed = BooleanField("Sign with my name (otherwise the student sees only the team)")
-    ask = BooleanField("I am waiting for the student's answer (pauses the response clock)")
+    ask = BooleanField("I am waiting for the student's answer (the case shows as waiting on "
+                       "them)")
 
 
 class NoteForm(VersionedForm):
@@ -111,3 +114,5 @@ class SettingsForm(FlaskForm):
         SelectChoice("digest", "One summary a day (hides when cases arrive from anyone "
                                "watching my mail)")],
         validators=[InputRequired("Choose how you want to hear about cases.")])
+    offers = Checkboxes("What you are willing to share with students who ask for a peer",
+                        choices=[SelectChoice(v, label) for v, label in PEER_TAGS.items()])

@@ -23,10 +23,12 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from reporting.auth.access import SESSION_KEY
 from reporting.domain.errors import BelongError, Conflict
+from reporting.domain.peer import tag_label
+from reporting.domain.roles import Role
 from reporting.extensions import db
 from reporting.models import Case
 from reporting.models.base import utcnow
-from reporting.services import handling, queries
+from reporting.services import handling, peer, queries
 from reporting.services.auth import session_private_key
 from reporting.services.casework import NoAccess
 from reporting.services.delivery import dispatch
@@ -123,13 +125,22 @@ def evidence(case_id: str, evidence_id: str):
     return response
 
 
+@bp.context_processor
+def _labels() -> dict:
+    return {"peer_label": tag_label}
+
+
 @bp.route("/settings", methods=["GET", "POST"])
 def settings():
-    """The handler's own settings: how notifications reach them."""
-    form = SettingsForm(notify_mode=current_user.notify_mode)
+    """The handler's own settings: notifications, and for peer supporters what they offer."""
+    form = SettingsForm(notify_mode=current_user.notify_mode,
+                        offers=peer.offers(db.session, current_user))
     if form.validate_on_submit():
         set_notify_mode(db.session, current_user, form.notify_mode.data)
+        if current_user.staff_role is Role.PEER_SUPPORTER:
+            peer.set_offers(db.session, current_user, frozenset(form.offers.data or []))
         db.session.commit()
         flash("Your notification setting is saved.", "success")
         return redirect(url_for("staff.settings"))
-    return render_template("staff/settings.html", form=form)
+    return render_template("staff/settings.html", form=form,
+                           is_peer=current_user.staff_role is Role.PEER_SUPPORTER)

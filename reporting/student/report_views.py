@@ -14,7 +14,7 @@ from reporting.extensions import csrf, db, limiter
 from reporting.models import School
 from reporting.services.delivery import dispatch
 from reporting.services.notifications import seal_address
-from reporting.services.reports import submit_report
+from reporting.services.reports import already_sent, submit_report
 from reporting.services.routing_rules import decide_for
 from reporting.student import bp, school_or_404
 from reporting.student.forms import ReceiptKeptForm
@@ -33,6 +33,8 @@ EXPIRED = ("This page was open for a long time, so for your safety please press 
            "again. Your answers are still here.")
 ALREADY_SENT = ("This report was already sent, and its receipt was shown then. If you did not "
                 "keep the receipt, you can send a new report.")
+NOT_SAVED = ("We could not save your report just now, and nothing was stored. Your answers "
+             "are still here: please try again.")
 log = logging.getLogger("belong")
 
 
@@ -99,14 +101,16 @@ def _send(school: School, form: ReportForm, step: Step):
         submitted = submit_report(db.session, school, to_draft(form, files, sealed),
                                   form.submission_id.data or None)
         db.session.commit()
-    except (Conflict, IntegrityError):  # the same submission id sent twice, perhaps at once
+    except (Conflict, IntegrityError) as exc:  # the same submission sent twice, perhaps at once
         db.session.rollback()
-        return render_step(school, form, step, ALREADY_SENT)
+        if isinstance(exc, Conflict) or already_sent(db.session, form.submission_id.data):
+            return render_step(school, form, step, ALREADY_SENT)
+        log.exception("a report could not be stored")
+        return render_step(school, form, step, NOT_SAVED)
     except Exception:
         db.session.rollback()
         log.exception("a report could not be stored")
-        return render_step(school, form, step, "We could not save your report just now, and "
-                           "nothing was stored. Your answers are still here: please try again.")
+        return render_step(school, form, step, NOT_SAVED)
     dispatch(current_app._get_current_object())  # tell the team a case is waiting
     return render_template("student/receipt.html", school=school, receipt=submitted.receipt,
                            form=ReceiptKeptForm(receipt=submitted.receipt),

@@ -155,3 +155,13 @@ def test_assigning_only_to_colleagues_of_the_channel(session, school, officer):
     assert case.assignee_id == colleague.id
     with pytest.raises(BelongError):
         handling.assign(session, officer, case, outsider.id, case.version)
+
+
+def test_a_finished_case_cannot_be_claimed(session, school, officer):
+    """Can a withdrawn case be taken on? No: it has to be reopened first."""
+    case = factories.make_report(session, school).case
+    session.commit()
+    handling.act(session, officer, case, Action.WITHDRAW, case.version)
+    session.commit()
+    with pytest.raises(BelongError, match="finished"):
+        handling.claim(session, officer, case)

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from reporting.domain.errors import BelongError
 from reporting.domain.roles import ChannelKind, Role
-from reporting.models import AuditEntry, ConsentRequest
+from reporting.models import AuditEntry, ChannelMembership, ConsentRequest
 from reporting.services import rerouting
 from reporting.services.casework import NoAccess, staff_keys
 from reporting.services.reports import reporter_keys
@@ -73,17 +73,29 @@ def test_a_declined_reroute_changes_nothing(session, school, people):
 
 def test_narrowing_is_immediate(session, school, people):
     """Moving to a team whose members already hold keys: no consent, others lose access."""
-    edi = people[Role.INSTITUTIONAL_OFFICER]
-    submitted = factories.make_report(session, school, chosen_channel=ChannelKind.INSTITUTIONAL)
-    people[Role.PEER_SUPPORTER].active = False  # the peer channel has nobody who could read it
+    pastoral, edi = people[Role.PASTORAL_OFFICER], people[Role.INSTITUTIONAL_OFFICER]
+    edi.memberships.append(ChannelMembership(channel=school.channel(ChannelKind.PASTORAL)))
+    session.commit()
+    submitted = factories.make_report(session, school)  # pastoral: both hold keys
     session.commit()
     assert rerouting.request_reroute(session, edi, submitted.case,
-                                     school.channel(ChannelKind.PEER),
-                                     "Student asked for peer support.") is None
+                                     school.channel(ChannelKind.INSTITUTIONAL),
+                                     "Formal route agreed.") is None
     session.commit()
-    assert submitted.case.channel.kind == "peer"
+    assert submitted.case.channel.kind == "institutional"
     with pytest.raises(NoAccess):
-        staff_keys(session, edi, private_key(edi), submitted.case)
+        staff_keys(session, pastoral, private_key(pastoral), submitted.case)
+    assert staff_keys(session, edi, private_key(edi), submitted.case).content
+
+
+def test_moving_to_an_empty_team_still_asks_the_student(session, school, people):
+    """A team with nobody in it yet would let future members read: is consent asked?"""
+    people[Role.PEER_SUPPORTER].active = False
+    submitted = factories.make_report(session, school)
+    request = rerouting.request_reroute(session, people[Role.PASTORAL_OFFICER], submitted.case,
+                                        school.channel(ChannelKind.PEER), "Peer support.")
+    session.commit()
+    assert request is not None and submitted.case.channel.kind == "pastoral"
 
 
 def test_a_reroute_needs_a_reason(session, school, people):
@@ -106,6 +118,7 @@ def test_new_handler_reads_old_cases_only_after_an_escrow_grant(session, school,
     with pytest.raises(rerouting.WrongPassphrase):
         rerouting.grant_from_escrow(session, people[Role.ADMIN], school, "wrong passphrase!!",
                                     newcomer)
+    assert session.scalar(select(AuditEntry).where(AuditEntry.action == "escrow.unlock_failed"))
     granted = rerouting.grant_from_escrow(session, people[Role.ADMIN], school,
                                           factories.ESCROW_PASSPHRASE, newcomer)
     session.commit()

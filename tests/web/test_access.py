@@ -43,6 +43,7 @@ EXPECTED: dict[str, dict[str, int]] = {
     "student.return_with_receipt": everyone(200),
     "student.your_report": {**everyone(302), "student": 200},
     "student.report": everyone(200),
+    "student.peer_request": everyone(200),
     "student.receipt_kept": everyone(200),
     "student.act_on_report": {**everyone(302), "student": 200},
     "student.leave": everyone(302),

@@ -1,0 +1,62 @@
+"""Asking to talk to a trained peer supporter who shares part of your experience."""
+
+from __future__ import annotations
+
+import secrets
+
+from flask import current_app, render_template, request
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import InputRequired, Length
+
+from reporting.domain.errors import BelongError
+from reporting.domain.peer import PEER_TAGS
+from reporting.extensions import csrf, db, limiter
+from reporting.services.delivery import dispatch
+from reporting.services.peer import request_connection
+from reporting.student import bp, school_or_404
+from reporting.student.forms import ReceiptKeptForm
+from reporting.student.report_form import Checkboxes
+from reporting.student.report_views import EXPIRED
+from reporting.validators import Printable
+
+
+class PeerRequestForm(FlaskForm):
+    """What the student would like a peer supporter to share with them."""
+
+    submission_id = HiddenField()
+    tags = Checkboxes("I would like to talk to someone who shares:", choices=[
+        SelectChoice(value, label) for value, label in PEER_TAGS.items()],
+        validators=[InputRequired("Choose at least one.")])
+    message = TextAreaField("Anything you would like them to know first (optional)",
+                            validators=[Length(max=2000, message="Keep it under 2,000 "
+                                               "characters."), Printable(allow_newlines=True)])
+
+
+@bp.route("/s/<slug>/peer", methods=["GET", "POST"])
+@csrf.exempt  # checked below, so an expired token keeps what was typed
+@limiter.limit(lambda: current_app.config["REPORT_RATE_LIMIT"], methods=["POST"])
+def peer_request(slug: str):
+    """Ask for a peer supporter; the answer comes through a receipt, anonymously."""
+    school = school_or_404(slug)
+    form = PeerRequestForm()
+    if request.method == "GET":
+        form.submission_id.data = secrets.token_urlsafe(24)
+    elif not form.csrf_token.validate(form):
+        form.csrf_token.errors = []
+        return render_template("student/peer.html", school=school, form=form, notice=EXPIRED)
+    elif form.validate():
+        try:
+            submitted = request_connection(db.session, school, frozenset(form.tags.data),
+                                           form.message.data or "", form.submission_id.data)
+            db.session.commit()
+        except BelongError as exc:
+            db.session.rollback()
+            return render_template("student/peer.html", school=school, form=form,
+                                   notice=str(exc))
+        dispatch(current_app._get_current_object())
+        return render_template("student/receipt.html", school=school, peer=True,
+                               receipt=submitted.receipt, channel=submitted.case.channel,
+                               form=ReceiptKeptForm(receipt=submitted.receipt))
+    return render_template("student/peer.html", school=school, form=form, notice="")
