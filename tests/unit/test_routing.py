@@ -135,3 +135,26 @@ def test_every_problem_is_reported_at_once():
 def test_baseline_is_a_valid_rule_set():
     """Does the baseline itself pass the checks an admin's rules must pass?"""
     assert len(parse(BASELINE)) == 5
+
+
+CONDITIONS = st.one_of(
+    st.just("not_safe"), st.just("named"), st.just("anonymous"),
+    st.sampled_from(Want).map(lambda w: f"wants {w.value}"),
+    st.sampled_from(Ground).map(lambda g: f"ground {g.value}"),
+    st.tuples(st.sampled_from(["urgency is", "urgency is not"]), st.sampled_from(Urgency)).map(
+        lambda t: f"{t[0]} {t[1].value}"),
+    st.tuples(st.sampled_from(["setting is", "setting is not"]), st.sampled_from(Setting)).map(
+        lambda t: f"{t[0]} {t[1].value}"),
+)
+RULE_LINES = st.tuples(st.lists(CONDITIONS, min_size=1, max_size=3),
+                       st.sampled_from(ChannelKind), st.booleans()).map(
+    lambda t: f"when {' and '.join(t[0])} then {t[1].value}{' urgent' if t[2] else ''} "
+              f"because Rule for {t[1].value}.")
+
+
+@given(st.lists(RULE_LINES, max_size=8), st.sampled_from(ChannelKind), ANSWERS)
+def test_any_valid_rule_set_gives_one_team_and_a_reason(lines, fallback, answers):
+    """For any rule set an admin could save, does every report get one team and a reason?"""
+    rules = parse("\n".join([*lines, f"otherwise {fallback.value} because Fallback."]))
+    decision = route(answers, rules)
+    assert isinstance(decision.channel, ChannelKind) and decision.reasons[0]
