@@ -10,6 +10,7 @@ from flask import Flask, current_app, url_for
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
+from reporting.auth.access import timeouts
 from reporting.crypto import KdfParams
 from reporting.domain.errors import Conflict
 from reporting.domain.roles import Role
@@ -18,6 +19,7 @@ from reporting.mail import Mailer
 from reporting.models import School, StaffUser
 from reporting.models.base import utcnow
 from reporting.services import audit
+from reporting.services.auth import end_stale_sessions
 from reporting.services.delivery import send_due
 from reporting.services.schools import create_school
 from reporting.services.staff import create_staff, reissue_enrolment, reset_password
@@ -125,6 +127,15 @@ def new_enrolment_link_command(email: str) -> None:
                f"New one-time enrolment link (valid {lifetime}):\n  {enrolment_url(token)}")
 
 
+@click.command("end-stale-sessions")
+@with_appcontext
+def end_stale_sessions_command() -> None:
+    """End timed-out staff sessions and destroy their key copies (run from cron)."""
+    ended = end_stale_sessions(db.session, timeouts(current_app.config))
+    db.session.commit()
+    click.echo(f"Ended {ended} stale session{'s' if ended != 1 else ''}.")
+
+
 @click.command("audit-verify")
 @with_appcontext
 def audit_verify_command() -> None:
@@ -175,6 +186,6 @@ def demo_command() -> None:
 def init_app(app: Flask) -> None:
     """Register the commands."""
     for command in (create_school_command, create_staff_command, rotate_password_command,
-                    new_enrolment_link_command, audit_verify_command,
-                    send_notifications_command, demo_command):
+                    new_enrolment_link_command, end_stale_sessions_command,
+                    audit_verify_command, send_notifications_command, demo_command):
         app.cli.add_command(command)

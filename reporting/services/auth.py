@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import pyotp
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from reporting import crypto
@@ -151,6 +151,24 @@ def find_session(
 def session_private_key(staff_session: StaffSession, session_key: bytes) -> bytes:
     """Open this session's copy of the handler's private key with the cookie's key."""
     return crypto.unseal(session_key, staff_session.sealed_private_key, SESSION_KEY_CONTEXT)
+
+
+def end_stale_sessions(session: Session, timeouts: SessionTimeouts) -> int:
+    """End every session that has timed out, destroying its key copy (for cron).
+
+    Sessions also end when their cookie next comes back; this reaches the ones whose
+    cookie never does (a closed laptop, an abandoned second-factor page).
+    """
+    now = utcnow()
+    stale = session.scalars(select(StaffSession).where(
+        StaffSession.ended_at.is_(None),
+        or_(StaffSession.last_seen_at < now - timeouts.idle,
+            StaffSession.created_at < now - timeouts.absolute,
+            and_(StaffSession.second_factor_at.is_(None),
+                 StaffSession.created_at < now - timeouts.pending_second_factor)))).all()
+    for row in stale:
+        _end(row)
+    return len(stale)
 
 
 def _end(staff_session: StaffSession) -> None:

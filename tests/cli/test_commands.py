@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pyotp
 from sqlalchemy import func, select, update
 
 from reporting.domain.roles import Role
-from reporting.models import AuditEntry, Case, School, StaffUser
+from reporting.models import AuditEntry, Case, School, StaffSession, StaffUser
+from reporting.models.base import utcnow
 from tests import factories
 from tests.conftest import post_form, sign_in
 
@@ -114,3 +116,22 @@ def test_demo_fills_and_refills_a_school_whose_logins_work(app, session):
     assert done.location.endswith("/staff/")
     receipt = re.search(r"^  (\w{4}-\w{4}-\w{4}-\w{4}-\w{4})", result.output, re.M).group(1)
     assert post_form(client, "/s/northfield/return", {"receipt": receipt}).status_code == 302
+
+
+def test_end_stale_sessions_destroys_abandoned_key_copies(app, session, school):
+    """Does the cron command end idle and abandoned sessions, leaving live ones alone?"""
+    user = factories.make_staff(session, school, Role.PASTORAL_OFFICER)
+    session.commit()
+    client = app.test_client()
+    sign_in(client, user)  # a live session
+    post_form(app.test_client(), "/auth/login", {"email": user.email,
+                                                 "password": factories.PASSWORD})  # abandoned
+    session.execute(update(StaffSession).where(StaffSession.second_factor_at.is_(None))
+                    .values(created_at=utcnow() - timedelta(minutes=10)))
+    session.commit()
+    result = app.test_cli_runner().invoke(args=["end-stale-sessions"])
+    assert result.exit_code == 0 and "Ended 1 stale session." in result.output
+    rows = session.scalars(select(StaffSession)).all()
+    ended = [r for r in rows if r.ended_at]
+    assert len(ended) == 1 and ended[0].sealed_private_key == b""
+    assert client.get("/staff/").status_code == 200
