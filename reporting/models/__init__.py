@@ -1,13 +1,21 @@
 """Typed SQLAlchemy models. Confidential columns hold ciphertext only."""
 
 from reporting.models.audit import AuditEntry, AuditHead
-from reporting.models.case import Case, CaseEvent, CaseNote, ConsentRequest, Message
+from reporting.models.case import (
+    Case,
+    CaseEvent,
+    CaseNote,
+    ConsentRequest,
+    Escalation,
+    Message,
+)
 from reporting.models.directory import SupportEntry, SupportRevision
 from reporting.models.outbox import OutboxMessage
 from reporting.models.report import Evidence, Report, ReportChoice, ReportField, WrappedKey
 from reporting.models.routing import RuleSet
-from reporting.models.school import Channel, School
+from reporting.models.school import Channel, School, SchoolHoliday
 from reporting.models.staff import ChannelMembership, PeerOffer, StaffSession, StaffUser
+from reporting.models.stats import CaseStat, CaseStatGround
 
 __all__ = [
     "AuditEntry",
@@ -15,9 +23,12 @@ __all__ = [
     "Case",
     "CaseEvent",
     "CaseNote",
+    "CaseStat",
+    "CaseStatGround",
     "ConsentRequest",
     "Channel",
     "ChannelMembership",
+    "Escalation",
     "Evidence",
     "Message",
     "OutboxMessage",
@@ -27,6 +38,7 @@ __all__ = [
     "ReportField",
     "RuleSet",
     "School",
+    "SchoolHoliday",
     "StaffSession",
     "StaffUser",
     "SupportEntry",

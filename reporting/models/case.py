@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, Integer, LargeBinary, String
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from reporting.domain.cases import CaseStatus
@@ -43,6 +52,8 @@ class Case(db.Model):
     # The next response deadline, derived from the events by domain.sla (never typed in);
     # kept here so the queue can sort and filter by it with an index.
     due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # A recorded legal hold stops purging and the student's own deletion request.
+    legal_hold: Mapped[bool] = mapped_column(Boolean, default=False)
     # Optimistic concurrency: a stale write fails instead of overwriting.
     version: Mapped[int] = mapped_column(Integer, default=1)
 
@@ -142,3 +153,20 @@ class ConsentRequest(db.Model):
     decision: Mapped[str | None] = mapped_column(String(10))
 
     to_channel: Mapped[Channel] = relationship()
+
+
+class Escalation(db.Model):
+    """One escalation stage reached by one deadline of a case: sent once, never repeated."""
+
+    __tablename__ = "escalations"
+    __table_args__ = (
+        UniqueConstraint("case_id", "deadline", "stage"),
+        CheckConstraint("deadline IN ('acknowledge', 'feedback')", name="deadline"),
+        CheckConstraint("stage IN ('approaching', 'overdue', 'admin')", name="stage"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[str] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    deadline: Mapped[str] = mapped_column(String(12))
+    stage: Mapped[str] = mapped_column(String(12))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

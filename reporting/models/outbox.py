@@ -16,7 +16,8 @@ class OutboxMessage(db.Model):
 
     __tablename__ = "outbox"
     __table_args__ = (
-        CheckConstraint("kind IN ('case_attention', 'reply_waiting')", name="kind"),
+        CheckConstraint("kind IN ('case_attention', 'reply_waiting', 'escalation')",
+                        name="kind"),
         Index("ix_outbox_pending", "sent_at", "deliver_after"),
     )
 

@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, LargeBinary, String, UniqueConstraint
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    String,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from reporting.domain.roles import ChannelKind
@@ -31,6 +40,10 @@ class School(db.Model):
     escrow_kdf_salt: Mapped[bytes] = mapped_column(LargeBinary(32))
     escrow_kdf_params: Mapped[str] = mapped_column(String(64))
     escrow_private_sealed: Mapped[bytes] = mapped_column(LargeBinary(128))
+    # Response-time policy (DESIGN.md defaults); deadlines count in the school's time zone.
+    urgent_ack_days: Mapped[int] = mapped_column(Integer, default=1)
+    feedback_days: Mapped[int] = mapped_column(Integer, default=91)
+    working_days: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     channels: Mapped[list[Channel]] = relationship(
@@ -55,6 +68,8 @@ class Channel(db.Model):
     school_id: Mapped[int] = mapped_column(ForeignKey("schools.id", ondelete="CASCADE"))
     kind: Mapped[str] = mapped_column(String(20))
     name: Mapped[str] = mapped_column(String(120))
+    ack_days: Mapped[int] = mapped_column(Integer, default=3)
+    retention_days: Mapped[int] = mapped_column(Integer, default=365)
 
     school: Mapped[School] = relationship(back_populates="channels")
 
@@ -62,3 +77,14 @@ class Channel(db.Model):
     def channel_kind(self) -> ChannelKind:
         """The kind as an enum member."""
         return ChannelKind(self.kind)
+
+
+class SchoolHoliday(db.Model):
+    """A day the school does not count when its deadlines are in working days."""
+
+    __tablename__ = "school_holidays"
+
+    school_id: Mapped[int] = mapped_column(
+        ForeignKey("schools.id", ondelete="CASCADE"), primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    name: Mapped[str] = mapped_column(String(80), default="")

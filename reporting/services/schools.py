@@ -6,6 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from reporting import crypto
+from reporting.domain import sla
 from reporting.domain.errors import Conflict
 from reporting.domain.roles import ChannelKind
 from reporting.models import Channel, School
@@ -43,7 +44,8 @@ def create_school(
         escrow_kdf_salt=salt,
         escrow_kdf_params=params.encode(),
         escrow_private_sealed=crypto.seal(kek, private, ESCROW_CONTEXT),
-        channels=[Channel(kind=kind.value, name=kind.label) for kind in ChannelKind],
+        channels=[Channel(kind=kind.value, name=kind.label,
+                          ack_days=sla.ACKNOWLEDGE_DAYS[kind]) for kind in ChannelKind],
     )
     session.add(school)
     session.flush()

@@ -1,15 +1,15 @@
-"""initial schema: schools, channels, staff, sessions, reports, evidence, cases, messages, notes, consent, outbox, audit, routing rules, support directory, peer offers
+"""initial schema: schools, channels, staff, sessions, reports, evidence, cases, messages, notes, consent, outbox, audit, routing rules, support directory, peer offers, statistics, escalations, holidays
 
-Revision ID: 2f348c9bd3ef
+Revision ID: 7da8df21e388
 Revises:
-Create Date: 2026-11-25 02:41:58.305533
+Create Date: 2026-11-25 02:47:50.385942
 
 """
 import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = '2f348c9bd3ef'
+revision = '7da8df21e388'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -48,6 +48,9 @@ def upgrade():
     sa.Column('escrow_kdf_salt', sa.LargeBinary(length=32), nullable=False),
     sa.Column('escrow_kdf_params', sa.String(length=64), nullable=False),
     sa.Column('escrow_private_sealed', sa.LargeBinary(length=128), nullable=False),
+    sa.Column('urgent_ack_days', sa.Integer(), nullable=False),
+    sa.Column('feedback_days', sa.Integer(), nullable=False),
+    sa.Column('working_days', sa.Boolean(), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_schools')),
     sa.UniqueConstraint('slug', name=op.f('uq_schools_slug'))
@@ -57,6 +60,8 @@ def upgrade():
     sa.Column('school_id', sa.Integer(), nullable=False),
     sa.Column('kind', sa.String(length=20), nullable=False),
     sa.Column('name', sa.String(length=120), nullable=False),
+    sa.Column('ack_days', sa.Integer(), nullable=False),
+    sa.Column('retention_days', sa.Integer(), nullable=False),
     sa.CheckConstraint("kind IN ('peer', 'pastoral', 'institutional')", name=op.f('ck_channels_kind')),
     sa.ForeignKeyConstraint(['school_id'], ['schools.id'], name=op.f('fk_channels_school_id_schools'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_channels')),
@@ -87,6 +92,13 @@ def upgrade():
     with op.batch_alter_table('reports', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_reports_school_id'), ['school_id'], unique=False)
 
+    op.create_table('school_holidays',
+    sa.Column('school_id', sa.Integer(), nullable=False),
+    sa.Column('day', sa.Date(), nullable=False),
+    sa.Column('name', sa.String(length=80), nullable=False),
+    sa.ForeignKeyConstraint(['school_id'], ['schools.id'], name=op.f('fk_school_holidays_school_id_schools'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('school_id', 'day', name=op.f('pk_school_holidays'))
+    )
     op.create_table('staff',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('school_id', sa.Integer(), nullable=False),
@@ -138,6 +150,7 @@ def upgrade():
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('due_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('legal_hold', sa.Boolean(), nullable=False),
     sa.Column('version', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['assignee_id'], ['staff.id'], name=op.f('fk_cases_assignee_id_staff'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['channel_id'], ['channels.id'], name=op.f('fk_cases_channel_id_channels')),
@@ -185,7 +198,7 @@ def upgrade():
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('deliver_after', sa.DateTime(timezone=True), nullable=False),
     sa.Column('sent_at', sa.DateTime(timezone=True), nullable=True),
-    sa.CheckConstraint("kind IN ('case_attention', 'reply_waiting')", name=op.f('ck_outbox_kind')),
+    sa.CheckConstraint("kind IN ('case_attention', 'reply_waiting', 'escalation')", name=op.f('ck_outbox_kind')),
     sa.ForeignKeyConstraint(['school_id'], ['schools.id'], name=op.f('fk_outbox_school_id_schools'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['staff_id'], ['staff.id'], name=op.f('fk_outbox_staff_id_staff'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_outbox'))
@@ -323,6 +336,33 @@ def upgrade():
     with op.batch_alter_table('case_notes', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_case_notes_case_id'), ['case_id'], unique=False)
 
+    op.create_table('case_stats',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('case_id', sa.String(length=36), nullable=True),
+    sa.Column('school_id', sa.Integer(), nullable=False),
+    sa.Column('channel', sa.String(length=20), nullable=False),
+    sa.Column('kind', sa.String(length=20), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('month', sa.String(length=7), nullable=False),
+    sa.Column('academic_year', sa.String(length=7), nullable=False),
+    sa.Column('setting', sa.String(length=30), nullable=False),
+    sa.Column('identity', sa.String(length=10), nullable=False),
+    sa.Column('urgent', sa.Boolean(), nullable=False),
+    sa.Column('overrode', sa.Boolean(), nullable=False),
+    sa.Column('status', sa.String(length=30), nullable=False),
+    sa.Column('ack_hours', sa.Float(), nullable=True),
+    sa.Column('first_response_hours', sa.Float(), nullable=True),
+    sa.Column('resolution_hours', sa.Float(), nullable=True),
+    sa.Column('ack_within_target', sa.Boolean(), nullable=True),
+    sa.Column('feedback_within_target', sa.Boolean(), nullable=True),
+    sa.ForeignKeyConstraint(['case_id'], ['cases.id'], name=op.f('fk_case_stats_case_id_cases'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['school_id'], ['schools.id'], name=op.f('fk_case_stats_school_id_schools'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_case_stats')),
+    sa.UniqueConstraint('case_id', name=op.f('uq_case_stats_case_id'))
+    )
+    with op.batch_alter_table('case_stats', schema=None) as batch_op:
+        batch_op.create_index('ix_case_stats_dashboard', ['school_id', 'academic_year', 'channel'], unique=False)
+
     op.create_table('consent_requests',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('case_id', sa.String(length=36), nullable=False),
@@ -341,6 +381,21 @@ def upgrade():
     with op.batch_alter_table('consent_requests', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_consent_requests_case_id'), ['case_id'], unique=False)
 
+    op.create_table('escalations',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('case_id', sa.String(length=36), nullable=False),
+    sa.Column('deadline', sa.String(length=12), nullable=False),
+    sa.Column('stage', sa.String(length=12), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.CheckConstraint("deadline IN ('acknowledge', 'feedback')", name=op.f('ck_escalations_deadline')),
+    sa.CheckConstraint("stage IN ('approaching', 'overdue', 'admin')", name=op.f('ck_escalations_stage')),
+    sa.ForeignKeyConstraint(['case_id'], ['cases.id'], name=op.f('fk_escalations_case_id_cases'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_escalations')),
+    sa.UniqueConstraint('case_id', 'deadline', 'stage', name=op.f('uq_escalations_case_id'))
+    )
+    with op.batch_alter_table('escalations', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_escalations_case_id'), ['case_id'], unique=False)
+
     op.create_table('messages',
     sa.Column('id', sa.String(length=36), nullable=False),
     sa.Column('case_id', sa.String(length=36), nullable=False),
@@ -357,17 +412,38 @@ def upgrade():
     with op.batch_alter_table('messages', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_messages_case_id'), ['case_id'], unique=False)
 
+    op.create_table('case_stat_grounds',
+    sa.Column('stat_id', sa.Integer(), nullable=False),
+    sa.Column('ground', sa.String(length=40), nullable=False),
+    sa.ForeignKeyConstraint(['stat_id'], ['case_stats.id'], name=op.f('fk_case_stat_grounds_stat_id_case_stats'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('stat_id', 'ground', name=op.f('pk_case_stat_grounds'))
+    )
+    with op.batch_alter_table('case_stat_grounds', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_case_stat_grounds_ground'), ['ground'], unique=False)
+
 
 
 def downgrade():
+    with op.batch_alter_table('case_stat_grounds', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_case_stat_grounds_ground'))
+
+    op.drop_table('case_stat_grounds')
     with op.batch_alter_table('messages', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_messages_case_id'))
 
     op.drop_table('messages')
+    with op.batch_alter_table('escalations', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_escalations_case_id'))
+
+    op.drop_table('escalations')
     with op.batch_alter_table('consent_requests', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_consent_requests_case_id'))
 
     op.drop_table('consent_requests')
+    with op.batch_alter_table('case_stats', schema=None) as batch_op:
+        batch_op.drop_index('ix_case_stats_dashboard')
+
+    op.drop_table('case_stats')
     with op.batch_alter_table('case_notes', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_case_notes_case_id'))
 
@@ -424,6 +500,7 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_staff_school_id'))
 
     op.drop_table('staff')
+    op.drop_table('school_holidays')
     with op.batch_alter_table('reports', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_reports_school_id'))
 
