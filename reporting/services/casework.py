@@ -12,7 +12,7 @@ from reporting.domain.errors import BelongError
 from reporting.domain.report import MESSAGE_MAX
 from reporting.models import Case, CaseEvent, Message, StaffUser, WrappedKey
 from reporting.models.base import new_id, utcnow
-from reporting.services import audit
+from reporting.services import audit, stats
 from reporting.services.reports import CONTENT, IDENTITY, Keys, wrap_context
 
 
@@ -42,6 +42,7 @@ def transition(session: Session, case: Case, action: Action, *, actor_kind: str,
                                  from_status=before.value, to_status=after.value,
                                  reason=reason, at=utcnow()))
     refresh_deadline(case)
+    stats.refresh(session, case)
     actor = f"staff:{actor_id}" if actor_id else actor_kind
     audit.record(session, audit.school_chain(case.school_id), actor, f"case.{action.value}",
                  f"case:{case.id}", from_status=before.value, to_status=after.value)
@@ -83,6 +84,9 @@ def post_staff_message(session: Session, user: StaffUser, keys: Keys, case: Case
                        *, signed: bool = False, ask_reporter: bool = False) -> Message:
     """A handler writes to the student; optionally waiting for their answer."""
     message = seal_message(case, keys, text, author="staff", staff_id=user.id, signed=signed)
+    case.events.append(CaseEvent(actor_kind="staff", actor_id=user.id, action="staff_message",
+                                 from_status=case.status, to_status=case.status, at=utcnow()))
+    stats.refresh(session, case)
     if ask_reporter:
         transition(session, case, Action.ASK_REPORTER, actor_kind="staff", actor_id=user.id)
     audit.record(session, audit.school_chain(case.school_id), f"staff:{user.id}",

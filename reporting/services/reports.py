@@ -35,7 +35,7 @@ from reporting.models import (
     WrappedKey,
 )
 from reporting.models.base import new_id, utcnow
-from reporting.services import audit
+from reporting.services import audit, stats
 from reporting.services.evidence import CleanFile, seal_evidence
 from reporting.services.notifications import notify_handlers
 from reporting.services.queries import channel_handlers
@@ -179,6 +179,7 @@ def submit_report(session: Session, school: School, draft: Draft,
                                  to_status=CaseStatus.SUBMITTED.value))
     session.add_all([report, case])
     session.flush()
+    stats.refresh(session, case)
     audit.record(session, audit.school_chain(school.id), "reporter", "report.submit",
                  f"case:{case.id}", channel=chosen.value,
                  overrode_recommendation=chosen is not decision.channel)

@@ -18,7 +18,7 @@ from reporting.models import (
     WrappedKey,
 )
 from reporting.models.base import utcnow
-from reporting.services import audit
+from reporting.services import audit, stats
 from reporting.services.casework import refresh_deadline
 from reporting.services.notifications import notify_handlers, notify_reporter
 from reporting.services.queries import channel_handlers
@@ -76,6 +76,7 @@ def _move(session: Session, case: Case, to_channel: Channel, reason: str, actor:
     case.assignee_id = None
     case.events.append(_reroute_event(case, actor, from_kind, to_channel.kind, reason))
     refresh_deadline(case)
+    stats.refresh(session, case)
     notify_handlers(session, case)
     audit.record(session, audit.school_chain(case.school_id), actor, "case.reroute",
                  f"case:{case.id}", frm=from_kind, to=to_channel.kind)

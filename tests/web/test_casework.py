@@ -86,7 +86,8 @@ def test_acknowledge_claim_message_and_resolve(login_as, session, school):
     session.expire_all()
     case = session.get(Case, case.id)
     assert case.status == "resolved" and case.assignee_id == client.user.id
-    assert [e.action for e in case.events] == ["submit", "acknowledge", "start", "resolve"]
+    assert [e.action for e in case.events] == ["submit", "acknowledge", "staff_message", "start",
+                                              "resolve"]
     page = client.get(f"/staff/cases/{case.id}").get_data(as_text=True)
     assert "We hear you." in page and "Met the placement lead." in page
 

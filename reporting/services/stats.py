@@ -1,0 +1,45 @@
+"""Keeping each case's anonymous statistics up to date (the dashboards read only these)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from reporting.domain import sla
+from reporting.domain.clock import Event, measure
+from reporting.models import Case, CaseStat, CaseStatGround
+
+
+def academic_year(local: datetime) -> str:
+    """The UK academic year (August to July) a date falls in, e.g. '2026/27'."""
+    start = local.year if local.month >= 8 else local.year - 1
+    return f"{start}/{(start + 1) % 100:02d}"
+
+
+def refresh(session: Session, case: Case) -> CaseStat:
+    """Recompute a case's statistics row from its events (creating it the first time)."""
+    row = session.scalar(select(CaseStat).where(CaseStat.case_id == case.id))
+    report = case.report
+    if row is None:
+        local = case.created_at.astimezone(ZoneInfo(case.channel.school.timezone))
+        row = CaseStat(case_id=case.id, school_id=case.school_id, kind=case.kind,
+                       created_at=case.created_at, month=local.strftime("%Y-%m"),
+                       academic_year=academic_year(local), setting=report.setting,
+                       identity="anonymous" if report.anonymous else "named",
+                       overrode=report.chosen_channel != report.recommended_channel,
+                       grounds=[CaseStatGround(ground=g) for g in report.chosen("ground")])
+        session.add(row)
+    m = measure(case.created_at, [Event(e.at, e.action, e.to_status) for e in case.events],
+                case.status)
+    row.channel, row.status, row.urgent = case.channel.kind, case.status, case.urgent
+    row.ack_hours, row.first_response_hours = m.ack_hours, m.first_response_hours
+    row.resolution_hours = m.resolution_hours
+    due = sla.acknowledge_by(case.created_at, case.channel.channel_kind, case.urgent)
+    row.ack_within_target = None if m.acknowledged_at is None else m.acknowledged_at <= due
+    row.feedback_within_target = (
+        None if m.acknowledged_at is None or m.first_response_at is None
+        else m.first_response_at <= m.acknowledged_at + timedelta(days=sla.FEEDBACK_DAYS))
+    return row

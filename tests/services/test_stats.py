@@ -1,0 +1,45 @@
+"""Anonymous statistics follow each case from its events."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+
+from reporting.domain.cases import Action
+from reporting.domain.report import Ground
+from reporting.domain.roles import ChannelKind, Role
+from reporting.models import CaseStat
+from reporting.services import handling
+from reporting.services.casework import post_staff_message, staff_keys
+from reporting.services.stats import academic_year
+from tests import factories
+from tests.services.test_reports import private_key
+
+
+def test_stats_row_tracks_the_case(session, school):
+    """Is a statistics row made at submission and updated by acknowledgement and reply?"""
+    officer = factories.make_staff(session, school, Role.PASTORAL_OFFICER)
+    submitted = factories.make_report(session, school, grounds=frozenset({Ground.RACE,
+                                                                          Ground.SEX}),
+                                      chosen_channel=ChannelKind.PASTORAL)
+    session.commit()
+    row = session.scalar(select(CaseStat))
+    assert (row.channel, row.identity, row.status, row.ack_hours) == (
+        "pastoral", "anonymous", "submitted", None)
+    assert sorted(g.ground for g in row.grounds) == ["race", "sex"]
+    case = submitted.case
+    handling.act(session, officer, case, Action.ACKNOWLEDGE, case.version)
+    post_staff_message(session, officer, staff_keys(session, officer, private_key(officer), case),
+                       case, "Hello")
+    session.commit()
+    session.refresh(row)
+    assert row.status == "acknowledged" and row.ack_within_target is True
+    assert row.ack_hours is not None and row.first_response_hours is not None
+    assert row.feedback_within_target is True
+
+
+def test_academic_year_runs_august_to_july():
+    """Is July in the previous academic year and August in the next?"""
+    assert academic_year(datetime(2026, 7, 31)) == "2025/26"
+    assert academic_year(datetime(2026, 8, 1)) == "2026/27"
