@@ -33,7 +33,10 @@ def create_app(config_name: str | None = None, instance_path: str | None = None,
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
     from reporting import cli, http
-    from reporting.admin import routing  # noqa: F401 (routes on the admin blueprint)
+    from reporting.admin import audit_views as admin_audit  # noqa: F401 (routes)
+    from reporting.admin import dashboard_views, routing  # noqa: F401 (admin routes)
+    from reporting.admin import directory_views as admin_directory  # noqa: F401 (routes)
+    from reporting.admin import policy_views as admin_policy  # noqa: F401 (routes)
     from reporting.admin.views import bp as admin_bp
     from reporting.auth import access
     from reporting.auth.views import bp as auth_bp
@@ -41,6 +44,7 @@ def create_app(config_name: str | None = None, instance_path: str | None = None,
     from reporting.staff.views import bp as staff_bp
     from reporting.student import bp as student_bp
     from reporting.student import (  # noqa: F401 (routes on the student blueprint)
+        directory_views,
         followup_views,
         peer_views,
         report_views,

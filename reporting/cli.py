@@ -12,15 +12,17 @@ from sqlalchemy import select
 
 from reporting.auth.access import timeouts
 from reporting.crypto import KdfParams
+from reporting.domain import sla
 from reporting.domain.errors import Conflict
 from reporting.domain.roles import Role
 from reporting.extensions import db
 from reporting.mail import Mailer
 from reporting.models import School, StaffUser
 from reporting.models.base import utcnow
-from reporting.services import audit
+from reporting.services import audit, sla_check
 from reporting.services.auth import end_stale_sessions
-from reporting.services.delivery import send_due
+from reporting.services.delivery import QUEUE, dispatch, send_due
+from reporting.services.retention import purge_expired
 from reporting.services.schools import create_school
 from reporting.services.staff import create_staff, reissue_enrolment, reset_password
 
@@ -149,6 +151,36 @@ def audit_verify_command() -> None:
     click.echo("Audit log intact.")
 
 
+@click.command("purge-expired")
+@with_appcontext
+def purge_expired_command() -> None:
+    """Purge closed cases past their channel's retention period (run daily from cron)."""
+    purged = purge_expired(db.session, utcnow(), actor=CLI_ACTOR)
+    db.session.commit()
+    click.echo(f"Purged {purged} case{'' if purged == 1 else 's'} past their retention period.")
+
+
+@click.command("sla-check")
+@with_appcontext
+@click.option("--enqueue", is_flag=True, help="Queue the check for the RQ workers of the "
+              "\"belong\" queue instead of running it here (needs REDIS_URL).")
+def sla_check_command(enqueue: bool) -> None:
+    """Flag cases near or past a deadline and escalate them, once per stage (run from cron)."""
+    config = current_app.config
+    if enqueue:
+        if not config.get("REDIS_URL"):
+            raise click.ClickException("--enqueue needs REDIS_URL (the RQ queue)")
+        click.echo(f"Queued deadline check {sla_check.enqueue(config['REDIS_URL'])} "
+                   f"on the \"{QUEUE}\" queue.")
+        return
+    result = sla_check.check_deadlines(db.session, utcnow())
+    db.session.commit()
+    dispatch(current_app._get_current_object())
+    stages = ", ".join(f"{result.stages[stage]} {stage}" for stage in sla.STAGES)
+    click.echo(f"Escalations: {stages}; {result.notified} notification"
+               f"{'' if result.notified == 1 else 's'} queued.")
+
+
 @click.command("send-notifications")
 @with_appcontext
 def send_notifications_command() -> None:
@@ -187,5 +219,6 @@ def init_app(app: Flask) -> None:
     """Register the commands."""
     for command in (create_school_command, create_staff_command, rotate_password_command,
                     new_enrolment_link_command, end_stale_sessions_command,
-                    audit_verify_command, send_notifications_command, demo_command):
+                    audit_verify_command, purge_expired_command, send_notifications_command,
+                    sla_check_command, demo_command):
         app.cli.add_command(command)

@@ -63,3 +63,25 @@ def measure(created_at: datetime, events: list[Event], status: str) -> Measures:
 
     return Measures(acknowledged, responded, resolved, hours(acknowledged), hours(responded),
                     hours(resolved))
+
+
+def waiting_periods(events: list[Event], since: datetime,
+                    until: datetime | None = None) -> list[tuple[datetime, datetime]]:
+    """The spans spent waiting on the student between `since` and `until`, in time order.
+
+    A span still open counts up to `until`, or is left out when there is no `until`
+    (the deadline is then stopped anyway). Used to move deadlines later, never by `measure`.
+    """
+    spans: list[tuple[datetime, datetime]] = []
+    began: datetime | None = None
+    for event in sorted(events, key=lambda e: e.at):
+        waiting = event.to_status == "awaiting_reporter"
+        if waiting and began is None:
+            began = event.at
+        elif not waiting and began is not None:
+            spans.append((began, event.at))
+            began = None
+    if began is not None and until is not None:
+        spans.append((began, until))
+    clipped = [(max(start, since), min(end, until) if until else end) for start, end in spans]
+    return [(start, end) for start, end in clipped if end > start]

@@ -14,6 +14,7 @@ from reporting.models import Case, CaseEvent, Message, StaffUser, WrappedKey
 from reporting.models.base import new_id, utcnow
 from reporting.services import audit, stats
 from reporting.services.reports import CONTENT, IDENTITY, Keys, wrap_context
+from reporting.services.sla_policy import clock_events, policy_for
 
 
 class NoAccess(BelongError):
@@ -25,11 +26,11 @@ def message_context(report_id: str, message_id: str) -> bytes:
     return crypto.field_context(report_id, f"message:{message_id}")
 
 
-def refresh_deadline(case: Case) -> None:
-    """Recompute the case's next deadline from its events (domain.sla decides)."""
-    acknowledged = next((e.at for e in case.events if e.action == Action.ACKNOWLEDGE.value), None)
-    case.due_at = sla.next_deadline(case.case_status, case.channel.channel_kind, case.urgent,
-                                    case.created_at, acknowledged)
+def refresh_deadline(case: Case, policy: sla.Policy | None = None) -> None:
+    """Recompute the case's next deadline from its events under its channel's policy
+    (domain.sla decides); pass the policy when recomputing many cases of one channel."""
+    case.due_at = sla.next_deadline(case.case_status, policy or policy_for(case.channel),
+                                    case.urgent, case.created_at, clock_events(case.events))
 
 
 def transition(session: Session, case: Case, action: Action, *, actor_kind: str,

@@ -58,6 +58,16 @@ receipts by email and cannot recover a lost one.
 If you did not expect this email, you can ignore it.
 """
 
+ESCALATION_SUBJECT = "A case in your Belong channel is near or past its response deadline"
+ESCALATION_BODY = """Hello,
+
+A case in your Belong channel is near or past its response deadline. Sign in to see it:
+
+{link}
+
+This email says nothing about the case on purpose. Please do not forward it.
+"""
+
 
 @dataclass(frozen=True)
 class Email:
@@ -114,11 +124,24 @@ def _reply_email(session: Session, config: Mapping, row: OutboxMessage) -> Email
     return Email(address, REPLY_SUBJECT, REPLY_BODY.format(link=link), (row,))
 
 
+def _escalation_email(session: Session, config: Mapping, row: OutboxMessage) -> Email | None:
+    """A lead's or admin's "near or past its deadline" email: which case, never said."""
+    staff = session.get(StaffUser, row.staff_id) if row.staff_id is not None else None
+    if staff is None or not staff.active:
+        return None
+    # Admins have no queue: their way in is the school overview.
+    area = "admin" if staff.role == "admin" else "staff"
+    link = f"{config['BASE_URL']}/{area}/"
+    return Email(staff.email, ESCALATION_SUBJECT, ESCALATION_BODY.format(link=link), (row,))
+
+
 def _compose(session: Session, config: Mapping, row: OutboxMessage,
              now: datetime) -> Email | None:
     """The email a due row calls for; None when it cannot be sent to anyone."""
     if row.kind == "reply_waiting":
         return _reply_email(session, config, row)
+    if row.kind == "escalation":
+        return _escalation_email(session, config, row)
     return _handler_email(session, config, row, now)
 
 

@@ -11,11 +11,13 @@ from sqlalchemy.orm import Session
 
 from reporting.crypto import KdfParams
 from reporting.domain.cases import Action
+from reporting.domain.directory import EntryFields, Kind
 from reporting.domain.report import Ground, Impact, Responsible, Setting, Urgency, Want, When
 from reporting.domain.roles import Role
 from reporting.models import Case, School, StaffUser
 from reporting.models.base import utcnow
 from reporting.services.casework import refresh_deadline, transition
+from reporting.services.directory import create_entry
 from reporting.services.reports import Draft, submit_report
 from reporting.services.schools import create_school
 from reporting.services.staff import create_staff
@@ -27,6 +29,64 @@ STAFF = [
     (Role.PASTORAL_OFFICER, "pastoral", "Priya Shah"),
     (Role.INSTITUTIONAL_OFFICER, "edi", "Tom Hughes"),
     (Role.PEER_SUPPORTER, "peer", "Kofi Mensah"),
+]
+SITE = "https://www.northfield.example"
+DIRECTORY = [
+    EntryFields(Kind.PEER_NETWORK, "BAME Medics", (
+        "A student society for Black, Asian and minority ethnic medical students: socials, "
+        "mentoring from doctors of colour, and a space to talk about placement experiences."),
+        tags=("race", "religion_belief"), channels=("peer",),
+        url=f"{SITE}/societies/bame-medics", email="bamemedics@northfield.example",
+        hours="Drop-in every Wednesday in term, 12:30 to 2pm", creates_record=False),
+    EntryFields(Kind.PEER_NETWORK, "LGBTQ+ Medics Network", (
+        "Peer support and socials for lesbian, gay, bisexual, trans and queer medical students, "
+        "run by students with a staff ally."),
+        tags=("sexual_orientation", "gender_reassignment"), channels=("peer",),
+        url=f"{SITE}/societies/lgbtq-medics", email="lgbtqmedics@northfield.example",
+        creates_record=False),
+    EntryFields(Kind.MENTORING, "First-generation mentoring scheme", (
+        "Pairs students who are first in their family at university with a doctor or senior "
+        "student who was too. Meet once a month, online or in person."),
+        tags=("first_generation", "socio_economic"), channels=("peer", "pastoral"),
+        url=f"{SITE}/mentoring", email="mentoring@northfield.example", creates_record=True),
+    EntryFields(Kind.WELLBEING, "Student Wellbeing Service", (
+        "Confidential one-to-one support from wellbeing advisers, counselling, and help "
+        "arranging support on placement."),
+        channels=("pastoral",), url=f"{SITE}/wellbeing", phone="0113 496 0000",
+        email="wellbeing@northfield.example", hours="Monday to Friday, 9am to 5pm",
+        creates_record=True),
+    EntryFields(Kind.EDI_COMPLAINTS, "EDI and Complaints Office", (
+        "Advice on making a formal complaint about discrimination or harassment, and how "
+        "investigations work. What you tell them may be used in an investigation."),
+        channels=("institutional",), url=f"{SITE}/complaints", phone="0113 496 0101",
+        email="edi@northfield.example", hours="Monday to Friday, 9am to 5pm",
+        confidential=False, creates_record=True),
+    EntryFields(Kind.OCCUPATIONAL_HEALTH, "Occupational Health", (
+        "Assessments and adjustments so you can study and work on placement safely, including "
+        "during pregnancy or with a disability or long-term condition."),
+        tags=("disability", "pregnancy_maternity"), channels=("pastoral",),
+        phone="0113 496 0202", email="occhealth@northfield.example",
+        hours="Monday to Thursday, 8:30am to 4:30pm", creates_record=True),
+    EntryFields(Kind.CHAPLAINCY, "Multi-faith Chaplaincy", (
+        "Chaplains of many faiths and none, a quiet room and prayer spaces, and someone to "
+        "talk to in confidence."), tags=("religion_belief",), channels=("pastoral",),
+        url=f"{SITE}/chaplaincy", email="chaplaincy@northfield.example",
+        hours="Every day, 8am to 8pm"),
+    EntryFields(Kind.HELPLINE, "Samaritans", (
+        "Free, confidential support from a trained volunteer, whatever you are going through."),
+        url="https://www.samaritans.org", phone="116 123", email="jo@samaritans.org",
+        hours="Any time, day or night"),
+    EntryFields(Kind.HELPLINE, "Student Space", (
+        "Free support for students from Student Minds: information, and support by text "
+        "and web chat."), url="https://studentspace.org.uk", hours="Any time"),
+    EntryFields(Kind.HELPLINE, "Shout", (
+        "Free, confidential text support. Text SHOUT to 85258."),
+        url="https://giveusashout.org", hours="Any time, day or night"),
+    EntryFields(Kind.PROFESSIONAL_BODY, "BMA wellbeing support services", (
+        "Free and confidential counselling and peer support for doctors and medical students, "
+        "whether or not you are a member of the BMA."),
+        url="https://www.bma.org.uk/advice-and-support/your-wellbeing", phone="0330 123 1245",
+        hours="Any time, day or night"),
 ]
 CASES = [
     ("A consultant on my surgical placement keeps mocking my accent in front of patients.",
@@ -69,6 +129,8 @@ def build_demo(session: Session, *, params: KdfParams, enrolment_lifetime: timed
     school = create_school(session, ACTOR, slug=SLUG, name="Northfield Medical School",
                            escrow_passphrase=passphrase, params=params,
                            urgent_contact="Northfield Student Wellbeing duty line: 0113 496 0000")
+    for fields in DIRECTORY:
+        create_entry(session, ACTOR, school, fields)
     staff = []
     for role, local, name in STAFF:
         user = create_staff(session, ACTOR, school, email=f"{local}@{SLUG}.example",

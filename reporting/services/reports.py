@@ -40,6 +40,7 @@ from reporting.services.evidence import CleanFile, seal_evidence
 from reporting.services.notifications import notify_handlers
 from reporting.services.queries import channel_handlers
 from reporting.services.routing_rules import decide_for
+from reporting.services.sla_policy import policy_for
 
 CONTENT, IDENTITY = "content", "identity"
 REPORTER_CONTEXT = b"belong/reporter/"
@@ -174,7 +175,7 @@ def submit_report(session: Session, school: School, draft: Draft,
     now = utcnow()
     case = Case(school_id=school.id, report=report, channel=channel, urgent=decision.urgent,
                 status=CaseStatus.SUBMITTED.value, created_at=now,
-                due_at=sla.acknowledge_by(now, chosen, decision.urgent))
+                due_at=sla.acknowledge_by(now, policy_for(channel), decision.urgent))
     case.events.append(CaseEvent(actor_kind="reporter", action="submit", at=now,
                                  to_status=CaseStatus.SUBMITTED.value))
     session.add_all([report, case])

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from reporting.domain import sla
-from reporting.domain.clock import Event, measure
+from reporting.domain.clock import measure
 from reporting.models import Case, CaseStat, CaseStatGround
+from reporting.services.sla_policy import clock_events, policy_for
 
 
 def academic_year(local: datetime) -> str:
@@ -32,14 +33,16 @@ def refresh(session: Session, case: Case) -> CaseStat:
                        overrode=report.chosen_channel != report.recommended_channel,
                        grounds=[CaseStatGround(ground=g) for g in report.chosen("ground")])
         session.add(row)
-    m = measure(case.created_at, [Event(e.at, e.action, e.to_status) for e in case.events],
-                case.status)
+    events = clock_events(case.events)
+    m = measure(case.created_at, events, case.status)
     row.channel, row.status, row.urgent = case.channel.kind, case.status, case.urgent
     row.ack_hours, row.first_response_hours = m.ack_hours, m.first_response_hours
     row.resolution_hours = m.resolution_hours
-    due = sla.acknowledge_by(case.created_at, case.channel.channel_kind, case.urgent)
+    policy = policy_for(case.channel)
+    due = sla.acknowledge_by(case.created_at, policy, case.urgent)
     row.ack_within_target = None if m.acknowledged_at is None else m.acknowledged_at <= due
     row.feedback_within_target = (
         None if m.acknowledged_at is None or m.first_response_at is None
-        else m.first_response_at <= m.acknowledged_at + timedelta(days=sla.FEEDBACK_DAYS))
+        else m.first_response_at <= sla.feedback_by(m.acknowledged_at, policy, events,
+                                                    until=m.first_response_at))
     return row

@@ -5,12 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from flask_login import current_user
+from wtforms import StringField
+from wtforms.validators import DataRequired, Length
 
 from reporting.domain.cases import Action, allowed_actions
 from reporting.domain.errors import BelongError
 from reporting.extensions import db
 from reporting.models import Case, Channel, StaffUser
-from reporting.services import handling, peer, queries
+from reporting.services import handling, peer, queries, retention
 from reporting.services.casework import post_staff_message, staff_keys
 from reporting.services.notifications import notify_reporter
 from reporting.services.rerouting import request_reroute
@@ -24,12 +26,24 @@ from reporting.staff.forms import (
     RerouteForm,
     VersionedForm,
 )
+from reporting.validators import Printable
 
 # Buttons for moves along the state machine, in the words a handler uses.
 MOVES = {
     Action.ACKNOWLEDGE: "Acknowledge", Action.START: "Start work",
     Action.RESOLVE: "Resolve", Action.CLOSE: "Close", Action.REOPEN: "Reopen",
 }
+
+
+class LegalHoldForm(VersionedForm):
+    """Record or lift a legal hold; the short reason goes into the audit log."""
+
+    reason = StringField("Reason", id="hold-reason", render_kw={
+        "maxlength": retention.HOLD_REASON_MAX}, validators=[
+        DataRequired("Say why in a few words, for example a reference number."),
+        Length(max=retention.HOLD_REASON_MAX,
+               message=f"Keep the reason to {retention.HOLD_REASON_MAX} characters or fewer."),
+        Printable()])
 
 
 def queue_filter(form: QueueFilterForm) -> queries.QueueFilter:
@@ -118,6 +132,14 @@ def _reroute(case: Case, form: RerouteForm, private_key) -> str:
     return "The case has moved."
 
 
+def _hold(hold: bool) -> Callable:
+    def do(case: Case, form: LegalHoldForm, private_key) -> str:
+        retention.set_legal_hold(db.session, current_user, case, hold, form.reason.data or "",
+                                 form.seen)
+        return "Legal hold recorded." if hold else "Legal hold lifted."
+    return do
+
+
 ACTIONS: dict[str, tuple[type, Callable]] = {
     **{action.value: (ActionForm, _move(action)) for action in MOVES},
     "claim": (VersionedForm, _claim),
@@ -127,4 +149,6 @@ ACTIONS: dict[str, tuple[type, Callable]] = {
     "note": (NoteForm, _note),
     "outcome": (OutcomeForm, _outcome),
     "reroute": (RerouteForm, _reroute),
+    "legal_hold": (LegalHoldForm, _hold(True)),
+    "lift_hold": (LegalHoldForm, _hold(False)),
 }

@@ -28,7 +28,7 @@ from reporting.domain.roles import Role
 from reporting.extensions import db
 from reporting.models import Case
 from reporting.models.base import utcnow
-from reporting.services import handling, peer, queries
+from reporting.services import access_log, handling, peer, queries
 from reporting.services.auth import session_private_key
 from reporting.services.casework import NoAccess
 from reporting.services.delivery import dispatch
@@ -73,6 +73,7 @@ def render_case(case: Case, status: int = 200, **forms):
         return render_template("staff/no_key.html", case=case), 403
     db.session.commit()
     return render_template("staff/case_detail.html", view=view,
+                           readers=access_log.readers(db.session, case),
                            **actions.forms_for(case, current_user, forms)), status
 
 

@@ -1,4 +1,4 @@
-"""Coming back with a receipt: status, messages, reply, files, sharing, withdrawal."""
+"""Coming back with a receipt: status, messages, reply, files, sharing, withdrawal, deletion."""
 
 from __future__ import annotations
 
@@ -6,13 +6,16 @@ import base64
 import time
 
 from flask import current_app, redirect, render_template, session, url_for
+from flask_wtf import FlaskForm
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
+from wtforms import BooleanField
+from wtforms.validators import DataRequired
 
 from reporting.domain.errors import BelongError, InvalidReceipt
 from reporting.extensions import csrf, db, limiter
 from reporting.models import Case, School
-from reporting.services import followup, rerouting
+from reporting.services import followup, rerouting, retention
 from reporting.services.delivery import dispatch
 from reporting.services.reports import Keys, open_receipt, reporter_keys
 from reporting.student import bp, school_or_404
@@ -32,6 +35,16 @@ REPORTER = "reporter"
 LOST = ("That receipt does not match a report here. Check each group of four and try again. If "
         "the receipt is lost, nobody can open the report for you: you can make a new report, "
         "or contact support directly.")
+
+
+class DeleteReportForm(FlaskForm):
+    """Delete the report for good, after saying so explicitly."""
+
+    confirm = BooleanField("I understand that my report, its messages and files will be "
+                           "deleted for good, and nobody can bring them back",
+                           id="delete-confirm",  # the withdraw form's box is 'confirm'
+                           validators=[DataRequired("Tick the box to confirm you want your "
+                                                    "report deleted for good.")])
 
 
 def _receipt_limit() -> str:
@@ -59,6 +72,7 @@ def _page(school: School, case: Case, keys: Keys, notice: str = "", **forms):
     forms = {"reply_form": ReplyForm(formdata=None), "files_form": FilesForm(formdata=None),
              "sharing_form": SharingForm(formdata=None, share_identity_with=shared),
              "withdraw_form": WithdrawForm(formdata=None),
+             "delete_form": DeleteReportForm(formdata=None),
              "consent_form": ConsentForm(formdata=None), **forms}
     return render_template("student/your_report.html", school=school,
                            view=followup.reporter_view(case, keys), notice=notice,
@@ -98,7 +112,7 @@ def your_report(slug: str):
 @csrf.exempt  # each form checks its own token, so an expired one keeps what was typed
 @limiter.limit(lambda: current_app.config["REPORT_RATE_LIMIT"])
 def act_on_report(slug: str, action: str):
-    """Reply, add files, change sharing or withdraw, then show the page again."""
+    """Reply, add files, change sharing, withdraw or delete, then show the page (or goodbye)."""
     school = school_or_404(slug)
     if (held := _held(school)) is None:
         return redirect(url_for("student.return_with_receipt", slug=slug))
@@ -118,8 +132,13 @@ def act_on_report(slug: str, action: str):
         message = str(exc) if isinstance(exc, BelongError) else (
             "Your report changed while this page was open, so nothing was saved. What you "
             "typed is still here: please send it again.")
-        case, keys = _held(school)
+        if (held := _held(school)) is None:  # deleted meanwhile (a second click on Delete)
+            return redirect(url_for("student.return_with_receipt", slug=slug))
+        case, keys = held
         return _page(school, case, keys, message, **{name: form})
+    if action == "delete":  # nothing is left to come back to: end the receipt session
+        session.clear()
+        return render_template("student/report_deleted.html", school=school)
     dispatch(current_app._get_current_object())
     return _page(school, case, keys, notice)
 
@@ -158,9 +177,14 @@ def _withdraw(case: Case, keys: Keys, form: WithdrawForm) -> str:
     return "Your report has been withdrawn."
 
 
+def _delete(case: Case, keys: Keys, form: DeleteReportForm) -> str:
+    retention.delete_on_request(db.session, case)
+    return "Your report has been deleted."
+
+
 ACTIONS = {"reply": (ReplyForm, _reply), "files": (FilesForm, _files),
            "sharing": (SharingForm, _sharing), "consent": (ConsentForm, _consent),
-           "withdraw": (WithdrawForm, _withdraw)}
+           "withdraw": (WithdrawForm, _withdraw), "delete": (DeleteReportForm, _delete)}
 
 
 @bp.route("/s/<slug>/leave", methods=["POST"])

@@ -13,6 +13,7 @@ from reporting.domain.report import NARRATIVE_MAX
 from reporting.extensions import csrf, db, limiter
 from reporting.models import School
 from reporting.services.delivery import dispatch
+from reporting.services.directory import matching_entries
 from reporting.services.notifications import seal_address
 from reporting.services.reports import already_sent, submit_report
 from reporting.services.routing_rules import decide_for
@@ -114,7 +115,9 @@ def _send(school: School, form: ReportForm, step: Step):
     dispatch(current_app._get_current_object())  # tell the team a case is waiting
     return render_template("student/receipt.html", school=school, receipt=submitted.receipt,
                            form=ReceiptKeptForm(receipt=submitted.receipt),
-                           channel=submitted.case.channel)
+                           channel=submitted.case.channel,
+                           support=matching_entries(db.session, school, form.grounds.data,
+                                                    form.chosen_channel.data))
 
 
 @bp.route("/s/<slug>/report/receipt", methods=["POST"])

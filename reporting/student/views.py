@@ -8,6 +8,7 @@ from sqlalchemy import select
 from reporting.extensions import db
 from reporting.models import School
 from reporting.student import bp, school_or_404
+from reporting.student.directory_views import support_page
 
 
 @bp.route("/")
@@ -25,8 +26,8 @@ def home(slug: str):
 
 @bp.route("/s/<slug>/support")
 def support(slug: str):
-    """Where to find help now, with or without a report."""
-    return render_template("student/support.html", school=school_or_404(slug))
+    """Where to find help now, with or without a report: emergency routes, then the directory."""
+    return support_page(school_or_404(slug))
 
 
 @bp.route("/exit")

@@ -7,7 +7,7 @@ from tests import factories
 from tests.browser.conftest import assert_accessible, press_button, tab_to
 
 
-def _sign_in_by_keyboard(page, user) -> None:
+def _sign_in_by_keyboard(page, user, landing: str = "**/staff/") -> None:
     page.goto("/auth/login")
     tab_to(page, "#email")
     page.keyboard.type(user.email)
@@ -18,7 +18,7 @@ def _sign_in_by_keyboard(page, user) -> None:
     tab_to(page, "#code")
     page.keyboard.type(factories.totp_code(user))
     page.keyboard.press("Enter")
-    page.wait_for_url("**/staff/")
+    page.wait_for_url(landing)
 
 
 def test_officer_acknowledges_claims_replies_and_resolves(page, browser, live_server, session,

@@ -80,6 +80,20 @@ def test_student_report_page_is_accessible(page, world):
     assert_accessible(page)
 
 
+def test_report_deletion_pages_are_accessible(page, world):
+    """Do the deletion form with its error, and the confirmation page, pass axe?"""
+    page.goto("/s/northfield/return")
+    page.fill("#receipt", world["report"].receipt)
+    page.click("button[type=submit]")
+    page.click("form[action$='/your-report/delete'] button")
+    assert page.locator("#delete-confirm-error").is_visible()
+    assert_accessible(page)
+    page.check("#delete-confirm")
+    page.click("form[action$='/your-report/delete'] button")
+    assert page.locator("h1").inner_text() == "Your report has been deleted"
+    assert_accessible(page)
+
+
 def test_staff_pages_are_accessible(page, world, browser, live_server):
     """Do the two-factor page, the queue and the admin overview pass axe?"""
     page.goto("/auth/login")
@@ -116,7 +130,39 @@ def test_staff_pages_are_accessible(page, world, browser, live_server):
     admin_page.click("button[value=preview]")
     assert admin_page.get_by_text("These rules would suggest").is_visible()
     assert_accessible(admin_page)
+    admin_page.goto("/admin/response-times")
+    assert_accessible(admin_page)
+    admin_page.fill("#ack_peer", "0")
+    admin_page.click("form[action$='/admin/response-times'] button[type=submit]")
+    assert admin_page.locator(".error-summary").is_visible()
+    assert_accessible(admin_page)
+    admin_page.fill("#day", "2026-12-25")
+    admin_page.fill("#name", "Christmas Day")
+    admin_page.click("form[action$='/holidays'] button[type=submit]")
+    assert admin_page.locator("time[datetime='2026-12-25']").is_visible()
+    assert_accessible(admin_page)
     admin_context.close()
+
+
+def test_access_log_is_accessible(page, world):
+    """Does the admin's access log pass axe, with its filters, with errors, and at 320 px?"""
+    _sign_in(page, world["admin"])
+    page.goto("/admin/audit")
+    assert page.locator("h1").inner_text() == "Access log"
+    assert page.get_by_role("cell", name="Sent a report").is_visible()
+    assert_accessible(page)
+    page.select_option("#user", label="Admin (Admin)")
+    page.click("form.filters button[type=submit]")
+    assert page.get_by_role("cell", name="Signed in").first.is_visible()
+    assert_accessible(page)
+    page.fill("#case", "not a case")
+    page.fill("#since", "2026-03-02")
+    page.fill("#until", "2026-03-01")
+    page.click("form.filters button[type=submit]")
+    assert page.locator(".error-summary").is_visible()
+    assert_accessible(page)
+    page.set_viewport_size(NARROW)
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
 
 
 def test_enrolment_pages_are_accessible(page, world):

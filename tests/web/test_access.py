@@ -40,6 +40,7 @@ EXPECTED: dict[str, dict[str, int]] = {
     "student.index": everyone(200),
     "student.home": everyone(200),
     "student.support": everyone(200),
+    "student.support_print": everyone(200),
     "student.return_with_receipt": everyone(200),
     "student.your_report": {**everyone(302), "student": 200},
     "student.report": everyone(200),
@@ -63,7 +64,23 @@ EXPECTED: dict[str, dict[str, int]] = {
                        "other_school_handler": 404},
     "admin.home": staff_area(ADMINS),
     "admin.routing": staff_area(ADMINS),
+    "admin.dashboard_page": staff_area(ADMINS),
+    "admin.dashboard_csv": staff_area(ADMINS),
     "admin.grant": {**staff_area(ADMINS), "admin": 400, "other_school_admin": 400},
+    # The access log; its CSV export is a POST (it writes an audit entry) with no filters.
+    "admin.audit_log": staff_area(ADMINS),
+    "admin.audit_export": staff_area(ADMINS),
+    # The support directory: an entry is named in the query string (none here, so 404).
+    "admin.directory_list": staff_area(ADMINS),
+    "admin.directory_new": staff_area(ADMINS),
+    "admin.directory_edit": {**staff_area(ADMINS), "admin": 404, "other_school_admin": 404},
+    "admin.directory_history": {**staff_area(ADMINS), "admin": 404, "other_school_admin": 404},
+    "admin.directory_retire": {**staff_area(ADMINS), "admin": 400, "other_school_admin": 400},
+    "admin.directory_past": staff_area(ADMINS),
+    # Response targets; the holiday forms posted empty are refused (400).
+    "admin.response_times": staff_area(ADMINS),
+    "admin.holiday_add": {**staff_area(ADMINS), "admin": 400, "other_school_admin": 400},
+    "admin.holiday_remove": {**staff_area(ADMINS), "admin": 400, "other_school_admin": 400},
     "staff.settings": staff_area(HANDLERS),
 }
 URL_VALUES = {"slug": "northfield", "token": "not-a-real-token", "filename": "css/belong.css",

@@ -1,0 +1,124 @@
+"""The school's access log for admins: filter by person, case and days; page; export as CSV."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from flask import Response, render_template, request
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from wtforms import DateField, IntegerField, SelectField, StringField, ValidationError
+from wtforms.validators import NumberRange, Optional, Regexp
+
+from reporting.admin.views import bp
+from reporting.extensions import db
+from reporting.models.base import utcnow
+from reporting.services import access_log, queries
+
+CASE_ID = r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+
+
+class Day(DateField):
+    """A date in the log's range, with plain messages for anything else."""
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as exc:
+            raise ValueError("Enter a real date, for example 2026-03-01.") from exc
+
+    def pre_validate(self, form: FlaskForm) -> None:
+        if self.data and not FIRST_YEAR <= self.data.year <= LAST_YEAR:
+            raise ValidationError(f"Enter a date between {FIRST_YEAR} and {LAST_YEAR}.")
+
+
+class PageNumber(IntegerField):
+    """Which page of the results (a plain message if it is not a number)."""
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as exc:
+            raise ValueError("The page must be a whole number, for example 2.") from exc
+
+
+class AuditFilterForm(FlaskForm):
+    """Filters for the log (read with GET; the export resends them with the CSRF token)."""
+
+    class Meta:
+        csrf = False  # the export POST is checked by the app-wide CSRF protection
+
+    user = SelectField("Done by", default="", validate_choice=False)
+    case = StringField(
+        "Case reference", filters=[lambda value: (value or "").strip().lower()],
+        validators=[Optional(), Regexp(CASE_ID, message=(
+            "Enter a case reference as it appears in the log, for example "
+            "3f2a9c1e-5b7d-4e8f-9a0b-1c2d3e4f5a6b."))])
+    since = Day("From", validators=[Optional()])
+    until = Day("To", validators=[Optional()])
+    page = PageNumber("Page", default=1, validators=[Optional(), NumberRange(
+        1, 100_000, message="The page must be between 1 and 100,000.")])
+
+    def validate_user(self, field: SelectField) -> None:
+        if field.data not in {value for value, _ in field.choices}:
+            raise ValidationError("Choose someone from the list.")
+
+    def validate_until(self, field: Day) -> None:
+        if field.data and self.since.data and field.data < self.since.data:
+            raise ValidationError("The end date must be the same as or after the start date.")
+
+    def wanted(self) -> access_log.AuditFilter:
+        """The validated filters."""
+        return access_log.AuditFilter(actor=self.user.data or "", case_id=self.case.data or "",
+                                      since=self.since.data, until=self.until.data,
+                                      page=self.page.data or 1)
+
+
+def _filter_form(formdata) -> AuditFilterForm:
+    form = AuditFilterForm(formdata)
+    form.user.choices = [("", "Anyone"), ("reporter", "Students (with their receipt)")] + [
+        (f"staff:{u.id}", f"{u.display_name} ({u.staff_role.label})")
+        for u in queries.school_staff(db.session, current_user.school_id)]
+    return form
+
+
+def _kept(wanted: access_log.AuditFilter) -> dict[str, str]:
+    """The filters in force, for the pager's links and the export form."""
+    values = {"user": wanted.actor, "case": wanted.case_id,
+              "since": wanted.since.isoformat() if wanted.since else "",
+              "until": wanted.until.isoformat() if wanted.until else ""}
+    return {name: value for name, value in values.items() if value}
+
+
+@bp.route("/audit")
+def audit_log():
+    """The school's audit log, newest first, filtered and paged; nothing is decrypted."""
+    form = _filter_form(request.args)
+    if not form.validate():
+        return render_template("admin/audit.html", form=form, entries=[], total=0,
+                               wanted=None), 400
+    wanted = form.wanted()
+    entries, total = access_log.audit_page(db.session, current_user.school, wanted)
+    return render_template("admin/audit.html", form=form, entries=entries, total=total,
+                           wanted=wanted, page_size=access_log.PAGE_SIZE,
+                           kept=_kept(wanted))
+
+
+@bp.route("/audit/export", methods=["POST"])
+def audit_export():
+    """Download the filtered log as CSV; the download is itself recorded in the log."""
+    form = _filter_form(request.form)
+    if not form.validate():
+        return render_template("admin/audit.html", form=form, entries=[], total=0,
+                               wanted=None), 400
+    wanted = form.wanted()
+    entries = access_log.all_entries(db.session, current_user.school, wanted)
+    access_log.record_export(db.session, current_user, wanted, len(entries))
+    db.session.commit()
+    out = io.StringIO()
+    csv.writer(out).writerows(access_log.csv_rows(entries))
+    name = f"audit-log-{current_user.school.slug}-{utcnow().date().isoformat()}.csv"
+    return Response(out.getvalue(), mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})

@@ -1,0 +1,204 @@
+"""The support directory's vocabulary and rules: kinds, tags, limits and field checks.
+
+Plain functions that return a problem in plain words (or None), so forms and services
+apply exactly the same rules.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from enum import StrEnum
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from reporting.domain.errors import BelongError
+from reporting.domain.peer import PEER_TAGS
+from reporting.domain.roles import CHANNEL_LABELS
+
+
+class Kind(StrEnum):
+    """What sort of support an entry is."""
+
+    PEER_NETWORK = "peer_network"
+    MENTORING = "mentoring"
+    WELLBEING = "wellbeing"
+    EDI_COMPLAINTS = "edi_complaints"
+    OCCUPATIONAL_HEALTH = "occupational_health"
+    CHAPLAINCY = "chaplaincy"
+    HELPLINE = "helpline"
+    PROFESSIONAL_BODY = "professional_body"
+
+
+KIND_LABELS: dict[str, str] = {
+    Kind.PEER_NETWORK: "Peer network or student society",
+    Kind.MENTORING: "Mentoring or role-model scheme",
+    Kind.WELLBEING: "Pastoral and wellbeing service",
+    Kind.EDI_COMPLAINTS: "EDI and complaints office",
+    Kind.OCCUPATIONAL_HEALTH: "Occupational health",
+    Kind.CHAPLAINCY: "Chaplaincy and faith support",
+    Kind.HELPLINE: "National helpline",
+    Kind.PROFESSIONAL_BODY: "Professional body or union",
+}
+# Who an entry is for: the grounds of a report, then the experiences peers share.
+TAG_LABELS = PEER_TAGS
+CHANNEL_VALUES = {kind.value: label for kind, label in CHANNEL_LABELS.items()}
+
+NAME_MAX = 120
+OFFERS_MAX = 1000
+URL_MAX = 300
+PHONE_MAX = 40
+EMAIL_MAX = 254
+HOURS_MAX = 200
+
+_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+# https only; an ASCII host name with a dot; no spaces, quotes, angle brackets or backslashes.
+_URL = re.compile(rf"(?i:https)://{_LABEL}(?:\.{_LABEL})+(?::\d{{1,5}})?(?:[/?#][^\s\"'<>\\^`{{|}}]*)?")
+_PHONE = re.compile(r"\+?[0-9 ()\-]+")
+_EMAIL = re.compile(rf"[A-Za-z0-9._%+-]{{1,64}}@{_LABEL}(?:\.{_LABEL})+")
+# Bidirectional overrides can make text display differently from what it says.
+_BIDI = {"\u202a", "\u202b", "\u202c", "\u202d", "\u202e", "\u2066", "\u2067", "\u2068",
+         "\u2069"}
+
+
+class InvalidEntry(BelongError):
+    """An entry's fields break the directory's rules; `problems` maps field to message."""
+
+    def __init__(self, problems: dict[str, str]) -> None:
+        super().__init__("; ".join(problems.values()))
+        self.problems = problems
+
+
+class EntryNotFound(BelongError):
+    """No such entry in this school's directory."""
+
+
+@dataclass(frozen=True)
+class EntryFields:
+    """Everything an entry says: one revision's contents."""
+
+    kind: str
+    name: str
+    offers: str
+    tags: tuple[str, ...] = ()
+    channels: tuple[str, ...] = ()
+    url: str = ""
+    phone: str = ""
+    email: str = ""
+    hours: str = ""
+    confidential: bool = True
+    creates_record: bool = False
+
+
+LABELS = {"kind": KIND_LABELS, "tag": TAG_LABELS, "channel": CHANNEL_VALUES}
+
+
+def label_of(group: str, value: str) -> str:
+    """The plain-language label of a kind, tag or channel (the raw value if unknown)."""
+    return LABELS[group].get(value, value)
+
+
+def zone(name: str) -> tzinfo:
+    """A school's time zone (UTC if the name is unknown)."""
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return UTC
+
+
+def end_of_day(day: date, where: tzinfo) -> datetime:
+    """The instant a day ends in a time zone: what the directory said 'on' that day."""
+    return datetime.combine(day + timedelta(days=1), time.min, tzinfo=where)
+
+
+def text_problem(value: str, allow_newlines: bool = False) -> str | None:
+    """Refuse control characters and bidirectional overrides."""
+    allowed = {"\n", "\r", "\t"} if allow_newlines else set()
+    if any((unicodedata.category(ch) == "Cc" and ch not in allowed) or ch in _BIDI
+           for ch in value):
+        return "Remove the hidden control characters from this answer."
+    return None
+
+
+def url_problem(value: str) -> str | None:
+    """An empty answer, or a full https:// web address."""
+    if not value:
+        return None
+    if len(value) > URL_MAX:
+        return f"Keep the web address under {URL_MAX} characters."
+    if value.lower().startswith("http://"):
+        return "Use the secure address, starting with https:// (http:// links are refused)."
+    if not _URL.fullmatch(value):
+        return "Enter a full web address starting with https://, like https://www.nhs.uk/."
+    return None
+
+
+def phone_problem(value: str) -> str | None:
+    """An empty answer, or a UK-style phone number of 3 to 20 digits."""
+    if not value:
+        return None
+    digits = sum(ch.isdigit() for ch in value)
+    if len(value) > PHONE_MAX or not _PHONE.fullmatch(value) or not 3 <= digits <= 20:
+        return ("Enter a phone number like 0113 496 0000 or +44 113 496 0000: digits, spaces, "
+                "+, brackets and hyphens, with 3 to 20 digits.")
+    return None
+
+
+def email_problem(value: str) -> str | None:
+    """An empty answer, or a plain email address."""
+    if not value:
+        return None
+    if len(value) > EMAIL_MAX or not _EMAIL.fullmatch(value):
+        return "Enter an email address like wellbeing@school.ac.uk."
+    return None
+
+
+def normalise(fields: EntryFields) -> EntryFields:
+    """Trim spaces, use one kind of line break, and keep tags and channels in a fixed order."""
+    offers = fields.offers.replace("\r\n", "\n").replace("\r", "\n").strip()
+    return replace(
+        fields, kind=fields.kind.strip(), name=fields.name.strip(), offers=offers,
+        tags=tuple(t for t in TAG_LABELS if t in fields.tags) + tuple(
+            dict.fromkeys(t for t in fields.tags if t not in TAG_LABELS)),
+        channels=tuple(c for c in CHANNEL_VALUES if c in fields.channels) + tuple(
+            dict.fromkeys(c for c in fields.channels if c not in CHANNEL_VALUES)),
+        url=fields.url.strip(), phone=fields.phone.strip(), email=fields.email.strip(),
+        hours=fields.hours.strip())
+
+
+def _length(value: str, limit: int, what: str) -> str | None:
+    return f"Keep {what} under {limit:,} characters." if len(value) > limit else None
+
+
+def problems(fields: EntryFields) -> dict[str, str]:
+    """Every rule the entry breaks, by field; empty when it may be saved."""
+    found: dict[str, str | None] = {
+        "kind": None if fields.kind in KIND_LABELS else "Choose what kind of support it is.",
+        "name": ("Enter the name of the service." if not fields.name else
+                 _length(fields.name, NAME_MAX, "the name") or text_problem(fields.name)),
+        "offers": ("Say what it offers." if not fields.offers else
+                   _length(fields.offers, OFFERS_MAX, "what it offers")
+                   or text_problem(fields.offers, allow_newlines=True)),
+        "tags": (None if set(fields.tags) <= set(TAG_LABELS)
+                 else "Choose who it is for from the list."),
+        "channels": (None if set(fields.channels) <= set(CHANNEL_VALUES)
+                     else "Choose the kinds of report from the list."),
+        "url": text_problem(fields.url) or url_problem(fields.url),
+        "phone": text_problem(fields.phone) or phone_problem(fields.phone),
+        "email": text_problem(fields.email) or email_problem(fields.email),
+        "hours": _length(fields.hours, HOURS_MAX, "the opening hours")
+        or text_problem(fields.hours),
+    }
+    if not (fields.url or fields.phone or fields.email) and not found["url"]:
+        found["url"] = ("Give at least one way to reach it: a web address, a phone number or "
+                        "an email address.")
+    return {name: message for name, message in found.items() if message}
+
+
+def check(fields: EntryFields) -> EntryFields:
+    """The normalised fields, or InvalidEntry naming every problem."""
+    fields = normalise(fields)
+    if found := problems(fields):
+        raise InvalidEntry(found)
+    return fields

@@ -1,0 +1,224 @@
+"""Reading the audit log: an admin's filtered view and export, and who has read a case.
+
+Read-only except for `record_export`: looking at the log decrypts nothing, but taking a
+copy of it out of the system is itself an act worth auditing.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from reporting.models import AuditEntry, Case, School, StaffUser
+from reporting.services import audit
+
+PAGE_SIZE = 50
+READS = ("case.read", "case.evidence_read")
+ACTION_WORDS = {
+    "case.read": "Opened the case (decrypted)",
+    "case.evidence_read": "Downloaded an evidence file (decrypted)",
+    "case.acknowledge": "Acknowledged the case", "case.start": "Started work on the case",
+    "case.ask_reporter": "Asked the student a question",
+    "case.reporter_replied": "The student answered", "case.resolve": "Resolved the case",
+    "case.close": "Closed the case", "case.reopen": "Reopened the case",
+    "case.withdraw": "Withdrew the report", "case.claim": "Claimed the case",
+    "case.assign": "Assigned the case", "case.note": "Wrote a private note",
+    "case.outcome": "Recorded the outcome", "case.message": "Sent a message to the student",
+    "case.reporter_message": "Sent a message to the handlers",
+    "case.reporter_files": "Added evidence files",
+    "case.sharing_changed": "Changed who may see their name",
+    "case.reroute_requested": "Asked to move the case to another team",
+    "case.reroute": "Moved the case to another team",
+    "case.reroute_approved": "Agreed to a move to another team",
+    "case.reroute_declined": "Declined a move to another team",
+    "case.legal_hold": "Recorded a legal hold", "case.legal_hold_lifted": "Lifted a legal hold",
+    "case.purged": "Deleted the case and its keys for good",
+    "retention.purge": "Purged cases past their retention period",
+    "report.submit": "Sent a report", "peer.accepted": "Accepted a request to talk to a peer",
+    "peer.offers_changed": "Changed what they offer as a peer supporter",
+    "escrow.grant": "Gave a handler access to earlier cases (escrow)",
+    "escrow.unlock_failed": "Tried to open the escrow key with a wrong passphrase",
+    "staff.create": "Created a staff account", "staff.enrolled": "Set up their authenticator",
+    "staff.notify_mode": "Changed their notification setting",
+    "staff.enrolment_reissued": "Issued a new enrolment link",
+    "staff.channel_removed": "Removed someone from a team",
+    "staff.password_reset": "Reset a password", "school.create": "Created the school",
+    "routing.save": "Saved new routing rules", "directory.create": "Added a support entry",
+    "directory.edit": "Edited a support entry", "directory.retire": "Retired a support entry",
+    "login.password_ok": "Entered the right password", "login.success": "Signed in",
+    "login.failed": "Failed to sign in", "logout": "Signed out",
+    "audit.export": "Exported the audit log",
+}
+
+
+@dataclass(frozen=True)
+class AuditFilter:
+    """What the admin asked to see: whose acts, on which case, over which days."""
+
+    actor: str = ""  # '' for anyone, 'reporter', or 'staff:<id>'
+    case_id: str = ""
+    since: date | None = None
+    until: date | None = None
+    page: int = 1
+
+    def as_detail(self) -> dict[str, str]:
+        """The filter as audit detail (for the export's own entry)."""
+        return {"done_by": self.actor, "case": self.case_id,
+                "since": self.since.isoformat() if self.since else "",
+                "until": self.until.isoformat() if self.until else ""}
+
+
+@dataclass(frozen=True)
+class ShownEntry:
+    """One entry in the words an admin reads."""
+
+    entry: AuditEntry
+    who: str
+    what: str
+    at: datetime  # in the school's time zone
+    case_id: str | None
+    target: str
+    detail: str
+
+
+@dataclass(frozen=True)
+class Reader:
+    """A staff member who read a case, and when they last did."""
+
+    staff_id: int
+    name: str
+    last_read: datetime
+
+
+def _start_of(day: date, zone: ZoneInfo) -> datetime:
+    return datetime.combine(day, time(), tzinfo=zone).astimezone(UTC)
+
+
+def _conditions(school: School, wanted: AuditFilter) -> list:
+    zone = ZoneInfo(school.timezone)
+    conditions = [AuditEntry.chain == audit.school_chain(school.id)]
+    if wanted.actor:
+        conditions.append(AuditEntry.actor == wanted.actor)
+    if wanted.case_id:
+        conditions.append(AuditEntry.target == f"case:{wanted.case_id}")
+    if wanted.since:
+        conditions.append(AuditEntry.at >= _start_of(wanted.since, zone))
+    if wanted.until:
+        conditions.append(AuditEntry.at < _start_of(wanted.until + timedelta(days=1), zone))
+    return conditions
+
+
+def audit_page(session: Session, school: School, wanted: AuditFilter,
+               page_size: int = PAGE_SIZE) -> tuple[list[ShownEntry], int]:
+    """One page of the school's log, newest first, and how many entries match in all."""
+    conditions = _conditions(school, wanted)
+    total = session.scalar(select(func.count()).select_from(AuditEntry).where(*conditions))
+    entries = list(session.scalars(
+        select(AuditEntry).where(*conditions).order_by(AuditEntry.seq.desc())
+        .limit(page_size).offset((wanted.page - 1) * page_size)))
+    return describe(session, school, entries), total
+
+
+def all_entries(session: Session, school: School, wanted: AuditFilter) -> list[ShownEntry]:
+    """Every entry matching the filter (no paging), newest first, for an export."""
+    entries = list(session.scalars(
+        select(AuditEntry).where(*_conditions(school, wanted)).order_by(AuditEntry.seq.desc())))
+    return describe(session, school, entries)
+
+
+def record_export(session: Session, admin: StaffUser, wanted: AuditFilter, count: int) -> None:
+    """Audit that an admin took a copy of (part of) the log."""
+    audit.record(session, audit.school_chain(admin.school_id), f"staff:{admin.id}",
+                 "audit.export", f"school:{admin.school_id}", entries=count,
+                 **wanted.as_detail())
+
+
+def staff_names(session: Session, school_id: int) -> dict[int, str]:
+    """Display names of a school's staff, by id."""
+    return dict(session.execute(
+        select(StaffUser.id, StaffUser.display_name).where(StaffUser.school_id == school_id)
+    ).all())
+
+
+def actor_name(actor: str, names: dict[int, str]) -> str:
+    """Who did it, in words: a staff name, 'student', 'command line' or 'system'."""
+    kind, _, number = actor.partition(":")
+    if kind == "staff":
+        staff_id = int(number) if number.isdigit() else 0
+        return names.get(staff_id, f"Former staff account {number}")
+    return {"reporter": "student", "cli": "command line"}.get(actor, "system")
+
+
+def action_words(action: str) -> str:
+    """What was done, in plain words (unknown actions read as their name)."""
+    return ACTION_WORDS.get(action) or action.replace(".", ": ").replace("_", " ").capitalize()
+
+
+def _target(target: str, names: dict[int, str]) -> tuple[str | None, str]:
+    kind, _, value = target.partition(":")
+    if kind == "case":
+        return value, f"Case {value}"
+    if kind == "staff":
+        return None, actor_name(target, names)
+    if kind == "support_entry":
+        return None, f"Support directory entry {value}"
+    if kind == "school":
+        return None, "The school"
+    return None, target
+
+
+def _detail(detail: str) -> str:
+    try:
+        values = json.loads(detail or "{}")
+    except ValueError:
+        return detail
+    if not isinstance(values, dict):
+        return str(values)
+    return "; ".join(f"{key.replace('_', ' ')}: {value}" for key, value in values.items()
+                     if value not in ("", None))
+
+
+def describe(session: Session, school: School, entries: list[AuditEntry]) -> list[ShownEntry]:
+    """Entries with names, plain words and local times."""
+    names, zone = staff_names(session, school.id), ZoneInfo(school.timezone)
+    shown = []
+    for entry in entries:
+        case_id, target = _target(entry.target, names)
+        shown.append(ShownEntry(entry, actor_name(entry.actor, names),
+                                action_words(entry.action), entry.at.astimezone(zone),
+                                case_id, target, _detail(entry.detail)))
+    return shown
+
+
+def _cell(value: str) -> str:
+    """A spreadsheet must not run a typed-in value (a name, a reason) as a formula."""
+    return f"'{value}" if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
+def csv_rows(entries: list[ShownEntry]) -> Iterator[list[str]]:
+    """The export's header and rows: raw fields for machines, words for people."""
+    yield ["seq", "at_utc", "actor", "who", "action", "what", "target", "detail"]
+    for shown in entries:
+        e = shown.entry
+        yield [str(e.seq), e.at.astimezone(UTC).isoformat(), *map(_cell, (
+            e.actor, shown.who, e.action, shown.what, e.target, e.detail))]
+
+
+def readers(session: Session, case: Case) -> list[Reader]:
+    """The staff who have decrypted this case, most recent reader first."""
+    last = func.max(AuditEntry.at)
+    rows = session.execute(
+        select(AuditEntry.actor, last)
+        .where(AuditEntry.chain == audit.school_chain(case.school_id),
+               AuditEntry.target == f"case:{case.id}", AuditEntry.action.in_(READS),
+               AuditEntry.actor.like("staff:%"))
+        .group_by(AuditEntry.actor).order_by(last.desc())).all()
+    names = staff_names(session, case.school_id)
+    return [Reader(int(actor.partition(":")[2]), actor_name(actor, names), at)
+            for actor, at in rows if actor.partition(":")[2].isdigit()]
