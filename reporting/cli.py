@@ -13,8 +13,8 @@ from sqlalchemy import select
 from reporting.auth.access import timeouts
 from reporting.crypto import KdfParams
 from reporting.domain import sla
-from reporting.domain.errors import Conflict
-from reporting.domain.roles import Role
+from reporting.domain.errors import BelongError, Conflict
+from reporting.domain.roles import ChannelKind, Role
 from reporting.extensions import db
 from reporting.mail import Mailer
 from reporting.models import School, StaffUser
@@ -22,7 +22,7 @@ from reporting.models.base import utcnow
 from reporting.services import audit, sla_check
 from reporting.services.auth import end_stale_sessions
 from reporting.services.delivery import QUEUE, dispatch, send_due
-from reporting.services.retention import purge_expired
+from reporting.services.retention import purge_expired, set_retention
 from reporting.services.schools import create_school
 from reporting.services.staff import create_staff, reissue_enrolment, reset_password
 
@@ -138,6 +138,21 @@ def end_stale_sessions_command() -> None:
     click.echo(f"Ended {ended} stale session{'s' if ended != 1 else ''}.")
 
 
+@click.command("set-retention")
+@with_appcontext
+@click.option("--school", "slug", required=True)
+@click.option("--channel", type=click.Choice([kind.value for kind in ChannelKind]), required=True)
+@click.option("--days", type=int, required=True, help="Days a closed case is kept (30-3650).")
+def set_retention_command(slug: str, channel: str, days: int) -> None:
+    """Set how long a channel keeps closed cases before purge-expired shreds them."""
+    try:
+        set_retention(db.session, CLI_ACTOR, _school(slug).channel(ChannelKind(channel)), days)
+    except BelongError as exc:
+        raise click.ClickException(str(exc)) from None
+    db.session.commit()
+    click.echo(f"Closed {channel} cases at {slug} are now kept for {days} days.")
+
+
 @click.command("audit-verify")
 @with_appcontext
 def audit_verify_command() -> None:
@@ -219,6 +234,6 @@ def init_app(app: Flask) -> None:
     """Register the commands."""
     for command in (create_school_command, create_staff_command, rotate_password_command,
                     new_enrolment_link_command, end_stale_sessions_command,
-                    audit_verify_command, purge_expired_command, send_notifications_command,
-                    sla_check_command, demo_command):
+                    set_retention_command, audit_verify_command, purge_expired_command,
+                    send_notifications_command, sla_check_command, demo_command):
         app.cli.add_command(command)

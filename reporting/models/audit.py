@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Integer, String, Text, UniqueConstraint
+from sqlalchemy import Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from reporting.extensions import db
@@ -15,7 +15,12 @@ class AuditEntry(db.Model):
     """One audited act; `entry_hash` covers its fields and the previous entry's hash."""
 
     __tablename__ = "audit_log"
-    __table_args__ = (UniqueConstraint("chain", "seq"),)
+    __table_args__ = (
+        UniqueConstraint("chain", "seq"),
+        # "Who has read this case" and the admin's filters by case and by person.
+        Index("ix_audit_log_target", "chain", "target"),
+        Index("ix_audit_log_actor", "chain", "actor"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     chain: Mapped[str] = mapped_column(String(40))

@@ -173,6 +173,7 @@ def send_due(session: Session, config: Mapping, mailer: Mailer, now: datetime) -
             sent += 1
         for item in rows:
             item.sent_at = now
+            item.address_sealed = None  # a sent email needs no address any more
         session.commit()
     return sent
 

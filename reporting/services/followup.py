@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from reporting.domain.cases import Action, CaseStatus
 from reporting.domain.errors import BelongError
 from reporting.domain.roles import ChannelKind
-from reporting.models import Case, ReportChoice, WrappedKey
+from reporting.models import Case, OutboxMessage, ReportChoice, WrappedKey
 from reporting.services import audit
 from reporting.services.casework import open_message, seal_message, transition
 from reporting.services.evidence import CleanFile, open_evidence_name, seal_evidence
@@ -113,4 +113,7 @@ def change_sharing(session: Session, case: Case, keys: Keys,
 def withdraw(session: Session, case: Case) -> None:
     """The student withdraws the report: nobody acts on it, and no email goes to them."""
     transition(session, case, Action.WITHDRAW, actor_kind="reporter")
+    if case.report.notify_email_sealed:  # queued reply emails go, with the address
+        session.execute(delete(OutboxMessage).where(
+            OutboxMessage.address_sealed == case.report.notify_email_sealed))
     case.report.notify_email_sealed = None

@@ -135,3 +135,15 @@ def set_legal_hold(session: Session, user: StaffUser, case: Case, hold: bool, re
     audit.record(session, audit.school_chain(case.school_id), f"staff:{user.id}",
                  "case.legal_hold" if hold else "case.legal_hold_lifted", f"case:{case.id}",
                  reason=reason)
+
+
+MIN_RETENTION, MAX_RETENTION = 30, 3650
+
+
+def set_retention(session: Session, actor: str, channel: Channel, days: int) -> None:
+    """How long a channel keeps closed cases before they are purged (30 to 3650 days)."""
+    if not MIN_RETENTION <= days <= MAX_RETENTION:
+        raise BelongError(f"Keep closed cases between {MIN_RETENTION} and {MAX_RETENTION} days.")
+    channel.retention_days = days
+    audit.record(session, audit.school_chain(channel.school_id), actor, "retention.changed",
+                 f"channel:{channel.kind}", days=days)

@@ -8,7 +8,7 @@ from datetime import timedelta
 import pyotp
 from sqlalchemy import func, select, update
 
-from reporting.domain.roles import Role
+from reporting.domain.roles import ChannelKind, Role
 from reporting.models import AuditEntry, Case, School, StaffSession, StaffUser
 from reporting.models.base import utcnow
 from tests import factories
@@ -135,3 +135,17 @@ def test_end_stale_sessions_destroys_abandoned_key_copies(app, session, school):
     ended = [r for r in rows if r.ended_at]
     assert len(ended) == 1 and ended[0].sealed_private_key == b""
     assert client.get("/staff/").status_code == 200
+
+
+def test_set_retention_per_channel(app, session, school):
+    """Can an operator set a channel's retention, within sensible bounds, audited?"""
+    runner = app.test_cli_runner()
+    ok = runner.invoke(args=["set-retention", "--school", "northfield", "--channel", "peer",
+                             "--days", "90"])
+    assert ok.exit_code == 0, ok.output
+    session.expire_all()
+    assert session.get(School, school.id).channel(ChannelKind.PEER).retention_days == 90
+    refused = runner.invoke(args=["set-retention", "--school", "northfield", "--channel",
+                                  "peer", "--days", "5"])
+    assert refused.exit_code != 0 and "between 30 and 3650" in refused.output
+    assert session.scalar(select(AuditEntry).where(AuditEntry.action == "retention.changed"))

@@ -1,15 +1,15 @@
 """initial schema: schools, channels, staff, sessions, reports, evidence, cases, messages, notes, consent, outbox, audit, routing rules, support directory, peer offers, statistics, escalations, holidays
 
-Revision ID: 7da8df21e388
+Revision ID: c9a90271398f
 Revises:
-Create Date: 2026-11-25 02:47:50.385942
+Create Date: 2026-11-25 03:12:39.250273
 
 """
 import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = '7da8df21e388'
+revision = 'c9a90271398f'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -36,6 +36,10 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_audit_log')),
     sa.UniqueConstraint('chain', 'seq', name=op.f('uq_audit_log_chain'))
     )
+    with op.batch_alter_table('audit_log', schema=None) as batch_op:
+        batch_op.create_index('ix_audit_log_actor', ['chain', 'actor'], unique=False)
+        batch_op.create_index('ix_audit_log_target', ['chain', 'target'], unique=False)
+
     op.create_table('schools',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('slug', sa.String(length=40), nullable=False),
@@ -507,5 +511,9 @@ def downgrade():
     op.drop_table('reports')
     op.drop_table('channels')
     op.drop_table('schools')
+    with op.batch_alter_table('audit_log', schema=None) as batch_op:
+        batch_op.drop_index('ix_audit_log_target')
+        batch_op.drop_index('ix_audit_log_actor')
+
     op.drop_table('audit_log')
     op.drop_table('audit_heads')
