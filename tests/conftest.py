@@ -19,13 +19,17 @@ CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
 
 def pytest_collection_modifyitems(config, items):
-    """Tests of PostgreSQL row locking run in the PostgreSQL pass (CI runs both databases)."""
-    if os.environ.get("DATABASE_URL", "").startswith("postgres"):
-        return
+    """PostgreSQL row-locking and Redis job tests run in the PostgreSQL-with-Redis pass (CI
+    runs both passes; the other pass proves the app works without either)."""
+    postgres = os.environ.get("DATABASE_URL", "").startswith("postgres")
+    redis = bool(os.environ.get("REDIS_URL"))
     for item in items:
-        if item.get_closest_marker("postgres_only"):
+        if item.get_closest_marker("postgres_only") and not postgres:
             item.add_marker(pytest.mark.skipif(True, reason="PostgreSQL row locking: runs in "
                                                "the PostgreSQL pass"))
+        if item.get_closest_marker("redis_only") and not redis:
+            item.add_marker(pytest.mark.skipif(True, reason="an RQ job: runs in the pass "
+                                               "with REDIS_URL"))
 
 
 def _reset_database() -> None:

@@ -253,11 +253,10 @@ def test_enqueue_needs_redis(app, monkeypatch):
     assert result.exit_code != 0 and "REDIS_URL" in result.output
 
 
+@pytest.mark.redis_only
 def test_the_check_runs_as_an_rq_job(app, session, school, team, smtp, monkeypatch):
     """With Redis: does `sla-check --enqueue` queue a job that a worker runs to the end,
     escalating and then delivering?"""
-    if not app.config["REDIS_URL"]:
-        pytest.skip("needs REDIS_URL (the PostgreSQL pass runs it)")
     from redis import Redis
     from rq import Queue, SimpleWorker
 
