@@ -22,7 +22,7 @@ from reporting.models.base import utcnow
 from reporting.services import audit, sla_check
 from reporting.services.auth import end_stale_sessions
 from reporting.services.delivery import QUEUE, dispatch, send_due
-from reporting.services.retention import purge_expired, set_retention
+from reporting.services.retention import purge_expired, set_retention, settle
 from reporting.services.schools import create_school
 from reporting.services.staff import create_staff, reissue_enrolment, reset_password
 
@@ -172,6 +172,7 @@ def purge_expired_command() -> None:
     """Purge closed cases past their channel's retention period (run daily from cron)."""
     purged = purge_expired(db.session, utcnow(), actor=CLI_ACTOR)
     db.session.commit()
+    settle(db.session)
     click.echo(f"Purged {purged} case{'' if purged == 1 else 's'} past their retention period.")
 
 

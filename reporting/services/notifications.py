@@ -9,7 +9,7 @@ from datetime import datetime, time, timedelta
 from sqlalchemy.orm import Session
 
 from reporting import crypto
-from reporting.models import Case, OutboxMessage, Report
+from reporting.models import Case, OutboxMessage, Report, StaffUser
 from reporting.models.base import utcnow
 from reporting.services.queries import channel_handlers
 
@@ -38,14 +38,16 @@ def next_digest(now: datetime) -> datetime:
     return today if now < today else today + timedelta(days=1)
 
 
-def notify_handlers(session: Session, case: Case) -> None:
+def notify_handlers(session: Session, case: Case,
+                    handlers: list[StaffUser] | None = None) -> None:
     """Tell each handler of the case's channel that a case needs attention."""
     now = utcnow()
     session.add_all(
         OutboxMessage(kind="case_attention", staff_id=handler.id, school_id=case.school_id,
                       deliver_after=now if handler.notify_mode == "immediate"
                       else next_digest(now))
-        for handler in channel_handlers(session, case.channel_id)
+        for handler in (channel_handlers(session, case.channel_id) if handlers is None
+                        else handlers)
     )
 
 

@@ -169,22 +169,23 @@ def submit_report(session: Session, school: School, draft: Draft,
            for c in sorted(draft.share_identity_with) if draft.identity]
     )
     identity_visible = bool(draft.identity) and chosen in draft.share_identity_with
+    handlers, policy = channel_handlers(session, channel.id), policy_for(channel)
     report.wrapped_keys = _wraps(report_id, school, reporter_key.key, keys,
-                                 channel_handlers(session, channel.id), identity_visible)
+                                 handlers, identity_visible)
     report.evidence = [seal_evidence(report_id, keys.content, f) for f in draft.files]
     now = utcnow()
     case = Case(school_id=school.id, report=report, channel=channel, urgent=decision.urgent,
                 status=CaseStatus.SUBMITTED.value, created_at=now,
-                due_at=sla.acknowledge_by(now, policy_for(channel), decision.urgent))
+                due_at=sla.acknowledge_by(now, policy, decision.urgent))
     case.events.append(CaseEvent(actor_kind="reporter", action="submit", at=now,
                                  to_status=CaseStatus.SUBMITTED.value))
     session.add_all([report, case])
     session.flush()
-    stats.refresh(session, case)
+    stats.refresh(session, case, policy, new=True)
     audit.record(session, audit.school_chain(school.id), "reporter", "report.submit",
                  f"case:{case.id}", channel=chosen.value,
                  overrode_recommendation=chosen is not decision.channel)
-    notify_handlers(session, case)
+    notify_handlers(session, case, handlers)
     return Submitted(report, case, receipt)
 
 

@@ -56,6 +56,14 @@ def _shred_on_sqlite(session: Session) -> None:
         session.execute(text("PRAGMA secure_delete = ON"))
 
 
+def settle(session: Session) -> None:
+    """After a purge is committed: on SQLite, fold the write-ahead log into the database and
+    empty it, so no copy of a shredded page stays in the -wal file."""
+    if session.get_bind().dialect.name == "sqlite":
+        session.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
+        session.commit()
+
+
 def _purge(session: Session, case: Case, actor: str, reason: str, *conditions) -> bool:
     """Delete one case and its report, if it still is as the caller saw it; audit it.
 

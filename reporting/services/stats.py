@@ -20,9 +20,11 @@ def academic_year(local: datetime) -> str:
     return f"{start}/{(start + 1) % 100:02d}"
 
 
-def refresh(session: Session, case: Case) -> CaseStat:
-    """Recompute a case's statistics row from its events (creating it the first time)."""
-    row = session.scalar(select(CaseStat).where(CaseStat.case_id == case.id))
+def refresh(session: Session, case: Case, policy: sla.Policy | None = None,
+            new: bool = False) -> CaseStat:
+    """Recompute a case's statistics row from its events (creating it the first time;
+    `new` says it cannot exist yet, `policy` saves looking the school's policy up again)."""
+    row = None if new else session.scalar(select(CaseStat).where(CaseStat.case_id == case.id))
     report = case.report
     if row is None:
         local = case.created_at.astimezone(ZoneInfo(case.channel.school.timezone))
@@ -38,7 +40,7 @@ def refresh(session: Session, case: Case) -> CaseStat:
     row.channel, row.status, row.urgent = case.channel.kind, case.status, case.urgent
     row.ack_hours, row.first_response_hours = m.ack_hours, m.first_response_hours
     row.resolution_hours = m.resolution_hours
-    policy = policy_for(case.channel)
+    policy = policy or policy_for(case.channel)
     due = sla.acknowledge_by(case.created_at, policy, case.urgent)
     row.ack_within_target = None if m.acknowledged_at is None else m.acknowledged_at <= due
     row.feedback_within_target = (

@@ -137,6 +137,7 @@ def act_on_report(slug: str, action: str):
         case, keys = held
         return _page(school, case, keys, message, **{name: form})
     if action == "delete":  # nothing is left to come back to: end the receipt session
+        retention.settle(db.session)
         session.clear()
         return render_template("student/report_deleted.html", school=school)
     dispatch(current_app._get_current_object())

@@ -40,6 +40,7 @@ from reporting.services.retention import (
     delete_on_request,
     purge_expired,
     set_legal_hold,
+    settle,
 )
 from tests import factories
 from tests.services.test_no_plaintext import encodings, raw_storage
@@ -142,6 +143,7 @@ def test_purge_shreds_the_case_and_keeps_the_statistics(app, session, school, en
         session.execute(text("PRAGMA secure_delete = OFF"))
     assert purge_expired(session, utcnow() + YEAR_LATER) == 1
     session.commit()
+    settle(session)  # as `flask purge-expired` does after committing
 
     session.expire_all()
     assert _stats(session) == stats_before
