@@ -31,7 +31,7 @@ class DashboardForm(FlaskForm):
 
 
 def _filters() -> tuple[DashboardForm, dashboard.Filters]:
-    form = DashboardForm(request.args)
+    form = DashboardForm(request.args if request.method == "GET" else request.form)
     years = dashboard.years(db.session, current_user.school_id) or [academic_year(utcnow())]
     form.year.choices = [SelectChoice(y, y) for y in years]
     if not form.validate():
@@ -48,7 +48,7 @@ def dashboard_page():
                            data=dashboard.build(db.session, filters))
 
 
-@bp.route("/dashboard.csv")
+@bp.route("/dashboard.csv", methods=["POST"])  # a POST: exporting writes an audit entry
 def dashboard_csv():
     """The same figures, with the same suppression, as a CSV file (the export is audited)."""
     _, filters = _filters()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
+from sqlalchemy.exc import IntegrityError
 from wtforms import TextAreaField
 from wtforms.validators import DataRequired, Length
 
@@ -56,14 +57,23 @@ def routing():
             problems = errors.problems
         else:
             if request.form.get("action") == "save":
-                saved = routing_rules.save_rules(db.session, current_user, current_user.school,
-                                                 form.source.data)
-                db.session.commit()
+                try:
+                    saved = routing_rules.save_rules(db.session, current_user,
+                                                     current_user.school, form.source.data)
+                    db.session.commit()
+                except IntegrityError:  # another admin saved a version at the same moment
+                    db.session.rollback()
+                    problems = ["Someone else saved the rules at the same moment. Check the "
+                                "latest version below, then save again."]
+                    return _page(form, problems, None, example), 409
                 flash(f"Version {saved.version} of the rules is now in force.", "success")
                 return redirect(url_for("admin.routing"))
             example, decision = _example_decision(rules)
+    return _page(form, problems, decision, example), 400 if problems else 200
+
+
+def _page(form: RulesForm, problems: list[str], decision, example: ExampleForm) -> str:
     return render_template(
         "admin/routing.html", form=form, problems=problems, decision=decision, example=example,
         history=routing_rules.history(db.session, current_user.school),
-        override=routing_rules.override_rate(db.session, current_user.school),
-    ), 400 if problems else 200
+        override=routing_rules.override_rate(db.session, current_user.school))

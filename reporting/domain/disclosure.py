@@ -13,6 +13,7 @@ from dataclasses import dataclass
 MIN_COUNT = 5
 MIN_BASE = 8
 FEWER = "fewer than 5"
+PROTECTED = "not shown (protects a smaller number)"
 WITHHELD = "not shown (fewer than 8 cases)"
 
 
@@ -30,8 +31,8 @@ class Cell:
 
     @property
     def hidden(self) -> bool:
-        """Is the count suppressed?"""
-        return self.shown == FEWER
+        """Is the count suppressed (as small, or to protect another small one)?"""
+        return self.shown in (FEWER, PROTECTED)
 
 
 def count_text(count: int) -> str:
@@ -68,7 +69,7 @@ def breakdown(rows: list[tuple[str, str, int, int, int]]) -> list[Cell]:
                             key=lambda c: (c.count, c.key))
         if candidates:
             second = candidates[0]
-            cells = [Cell(c.key, c.label, c.count, FEWER if c is second else c.shown,
+            cells = [Cell(c.key, c.label, c.count, PROTECTED if c is second else c.shown,
                           None if c is second else c.rate,
                           WITHHELD if c is second else c.rate_shown) for c in cells]
     # A rate must not reveal a hidden count either.

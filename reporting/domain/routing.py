@@ -108,7 +108,8 @@ def _condition(words: list[str], line: int) -> Condition:
         case ["ground", word]:
             ground = _value(Ground, word, line)
             return Condition(text, lambda a: ground in a.grounds)
-        case [field, "is", *rest] if field in _IS and rest in ([rest[0]], ["not", rest[-1]]):
+        case [field, "is", *rest] if field in _IS and len(rest) in (1, 2) and (
+                len(rest) == 1 or rest[0] == "not"):
             negate = rest[0] == "not" and len(rest) == 2
             wanted = _value(_IS[field], rest[-1], line)
             return Condition(text, lambda a: (getattr(a, field) == wanted) != negate)
@@ -187,7 +188,7 @@ def route(answers: Answers, rules: tuple[Rule, ...] | None = None) -> Decision:
 
 BASELINE = """\
 # The rules DESIGN.md sets out; a school can change them.
-when not_safe then institutional also pastoral urgent because You told us you are not safe right now, so this goes to the people who handle safeguarding, and to pastoral support, straight away.
+when not_safe then institutional also pastoral urgent because You told us you are not safe right now, so this goes straight to the people who handle safeguarding, who will bring in pastoral support.
 when wants formal then institutional because You asked for a formal complaint or investigation, which only the complaints and EDI office can open.
 when wants peer and urgency is not high then peer because You asked to talk to a student who has been through something similar.
 when urgency is high then pastoral urgent because You said it is urgent, so a pastoral officer will pick it up first.

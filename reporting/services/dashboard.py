@@ -60,7 +60,7 @@ class Dashboard:
 
 
 def _where(filters: Filters, channel: bool = True) -> list:
-    conditions = [CaseStat.school_id == filters.school_id,
+    conditions = [CaseStat.school_id == filters.school_id, CaseStat.kind == "report",
                   CaseStat.academic_year == filters.academic_year]
     if channel and filters.channel:
         conditions.append(CaseStat.channel == filters.channel)

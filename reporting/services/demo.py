@@ -16,6 +16,7 @@ from reporting.domain.report import Ground, Impact, Responsible, Setting, Urgenc
 from reporting.domain.roles import Role
 from reporting.models import Case, School, StaffUser
 from reporting.models.base import utcnow
+from reporting.services import stats
 from reporting.services.casework import refresh_deadline, transition
 from reporting.services.directory import create_entry
 from reporting.services.reports import Draft, submit_report
@@ -163,5 +164,6 @@ def _backdate(session: Session, case: Case, days_ago: int, steps: list[Action],
     for hours, event in enumerate(case.events[1:], start=1):
         event.at = start + timedelta(hours=5 * hours)
     refresh_deadline(case)
+    stats.refresh(session, case)
     if steps:
         case.assignee_id = handler.id

@@ -115,6 +115,8 @@ def claim(session: Session, user: StaffUser, case: Case) -> None:
 def assign(session: Session, user: StaffUser, case: Case, to_id: int, seen: int) -> None:
     """Give the case to a colleague in its channel (or back to nobody with to_id 0)."""
     check_version(case, seen)
+    if case.kind == "peer_connection":
+        raise BelongError("A peer request belongs to the supporter who accepted it.")
     if to_id:
         colleague = session.scalar(select(StaffUser).join(ChannelMembership).where(
             StaffUser.id == to_id, StaffUser.active.is_(True),

@@ -46,7 +46,8 @@ def notify_handlers(session: Session, case: Case,
         OutboxMessage(kind="case_attention", staff_id=handler.id, school_id=case.school_id,
                       deliver_after=now if handler.notify_mode == "immediate"
                       else next_digest(now))
-        for handler in (channel_handlers(session, case.channel_id) if handlers is None
+        for handler in ([case.assignee] if case.assignee_id and case.assignee else
+                        channel_handlers(session, case.channel_id) if handlers is None
                         else handlers)
     )
 

@@ -12,7 +12,7 @@ from reporting.domain.peer import PEER_TAGS
 from reporting.domain.report import Impact, Responsible, Setting, Urgency, Want, When
 from reporting.domain.roles import ChannelKind, Role
 from reporting.models import Case, PeerOffer, ReportChoice, School, StaffUser, WrappedKey
-from reporting.services import audit, handling
+from reporting.services import audit, handling, stats
 from reporting.services.queries import channel_handlers
 from reporting.services.reports import Draft, Submitted, submit_report
 
@@ -36,6 +36,7 @@ def request_connection(session: Session, school: School, tags: frozenset[str],
         chosen_channel=ChannelKind.PEER,
     ), submission_id)
     submitted.case.kind = "peer_connection"
+    stats.refresh(session, submitted.case)
     submitted.report.choices.extend(ReportChoice(question="peer_tag", value=tag)
                                     for tag in sorted(tags))
     return submitted

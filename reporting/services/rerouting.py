@@ -140,7 +140,9 @@ def grant_from_escrow(session: Session, admin: StaffUser, school: School, passph
         Case.school_id == school.id, Case.channel_id.in_(handler.channel_ids)))
     granted = 0
     for case in cases:
-        if handler.id in _key_holders(session, case):
+        accepted_by_another = (case.kind == "peer_connection" and case.assignee_id
+                               and case.assignee_id != handler.id)
+        if accepted_by_another or handler.id in _key_holders(session, case):
             continue
         wrapped = dict(session.execute(select(WrappedKey.scope, WrappedKey.wrapped).where(
             WrappedKey.report_id == case.report_id, WrappedKey.holder == "escrow")).all())

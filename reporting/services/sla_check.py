@@ -7,7 +7,7 @@ to the school's admins. Each (case, deadline, stage) is recorded once in `escala
 two runs at once, never notify twice. Notifications are outbox rows of kind 'escalation':
 delivery says only that a case is near or past its deadline, never which or what.
 
-Scheduling: cron runs `flask --app wsgi sla-check` (every 15 minutes is plenty). With
+Scheduling: cron runs `flask --app wsgi sla-check` (hourly is plenty). With
 REDIS_URL set, cron may instead run `flask --app wsgi sla-check --enqueue`, which puts one
 `sla_check_job` on the "belong" queue for the RQ workers (`rq worker belong`) to run.
 """

@@ -29,7 +29,10 @@ def refresh(session: Session, case: Case, policy: sla.Policy | None = None,
     if row is None:
         local = case.created_at.astimezone(ZoneInfo(case.channel.school.timezone))
         row = CaseStat(case_id=case.id, school_id=case.school_id, kind=case.kind,
-                       created_at=case.created_at, month=local.strftime("%Y-%m"),
+                       # The day only: an exact time could be matched to the audit log.
+                       created_at=case.created_at.replace(hour=0, minute=0, second=0,
+                                                          microsecond=0),
+                       month=local.strftime("%Y-%m"),
                        academic_year=academic_year(local), setting=report.setting,
                        identity="anonymous" if report.anonymous else "named",
                        overrode=report.chosen_channel != report.recommended_channel,
@@ -38,6 +41,7 @@ def refresh(session: Session, case: Case, policy: sla.Policy | None = None,
     events = clock_events(case.events)
     m = measure(case.created_at, events, case.status)
     row.channel, row.status, row.urgent = case.channel.kind, case.status, case.urgent
+    row.kind = case.kind
     row.ack_hours, row.first_response_hours = m.ack_hours, m.first_response_hours
     row.resolution_hours = m.resolution_hours
     policy = policy or policy_for(case.channel)

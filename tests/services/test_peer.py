@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import delete, select
 
 from reporting.domain.errors import BelongError
 from reporting.domain.roles import Role
-from reporting.services import handling, peer
+from reporting.models import OutboxMessage
+from reporting.services import followup, handling, peer
 from reporting.services.casework import NoAccess, staff_keys
+from reporting.services.reports import reporter_keys
 from tests import factories
 from tests.services.test_reports import private_key
 
@@ -80,3 +83,20 @@ def test_only_peer_supporters_offer_tags(session, school):
     officer = factories.make_staff(session, school, Role.PASTORAL_OFFICER)
     with pytest.raises(BelongError):
         peer.set_offers(session, officer, frozenset({"race"}))
+
+
+def test_after_acceptance_only_that_supporter_hears_of_replies(session, school, supporters):
+    """Once accepted, do the student's replies notify the supporter, and nobody else?"""
+    submitted = peer.request_connection(session, school, frozenset({"race"}))
+    session.commit()
+    peer.accept(session, supporters[0], submitted.case)
+    session.commit()
+    session.execute(delete(OutboxMessage))
+    keys = reporter_keys(session, submitted.report,
+                         factories.reporter_wrapping_key(session, school, submitted.receipt))
+    followup.reply(session, submitted.case, keys, "Thank you!")
+    session.commit()
+    assert [row.staff_id for row in session.scalars(select(OutboxMessage))] == [
+        supporters[0].id]
+    with pytest.raises(BelongError):
+        handling.assign(session, supporters[0], submitted.case, 0, submitted.case.version)

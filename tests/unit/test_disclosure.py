@@ -5,7 +5,14 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from reporting.domain.disclosure import FEWER, WITHHELD, breakdown, count_text, rate_text
+from reporting.domain.disclosure import (
+    FEWER,
+    PROTECTED,
+    WITHHELD,
+    breakdown,
+    count_text,
+    rate_text,
+)
 
 
 def test_counts_under_five_are_hidden_but_zero_is_not():
@@ -24,7 +31,7 @@ def test_a_single_hidden_cell_gets_a_partner():
     cells = breakdown([("a", "A", 20, 0, 0), ("b", "B", 2, 0, 0), ("c", "C", 7, 0, 0),
                        ("d", "D", 9, 0, 0)])
     shown = {c.key: c.shown for c in cells}
-    assert shown == {"a": "20", "b": FEWER, "c": FEWER, "d": "9"}
+    assert shown == {"a": "20", "b": FEWER, "c": PROTECTED, "d": "9"}
 
 
 def test_rates_of_hidden_cells_are_never_shown():

@@ -113,6 +113,8 @@ def test_custom_rules_apply_in_order():
      "name one team"),
     ("when urgency is very high then peer because B.\notherwise pastoral because A.",
      "cannot understand the condition"),
+    ("when urgency is then peer because B.\notherwise pastoral because A.",
+     "cannot understand the condition"),
     ("if wants peer then peer because B.\notherwise pastoral because A.",
      "start with 'when ... then' or 'otherwise'"),
     ("otherwise pastoral because " + "x" * 301, "1 to 300 characters"),
