@@ -32,9 +32,11 @@ def visible_to(user: StaffUser, channel_id: int | None = None) -> list:
     """Conditions for the cases a handler may see: their school and channels, and a peer
     request only while nobody has accepted it, or once they have."""
     channels = user.channel_ids if channel_id is None else user.channel_ids & {channel_id}
-    return [Case.school_id == user.school_id, Case.channel_id.in_(channels or {0}),
-            or_(Case.kind != "peer_connection", Case.assignee_id.is_(None),
-                Case.assignee_id == user.id)]
+    conditions = [Case.school_id == user.school_id, Case.channel_id.in_(channels or {0})]
+    if any(m.channel.kind == "peer" for m in user.memberships):  # peer requests live there
+        conditions.append(or_(Case.kind != "peer_connection", Case.assignee_id.is_(None),
+                              Case.assignee_id == user.id))
+    return conditions
 
 
 def handler_queue(session: Session, user: StaffUser, wanted: QueueFilter) -> tuple[
