@@ -20,6 +20,8 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from common import fresh_schema, line, timed  # bench/common.py (run as a script)
+
 ROWS = 1_000_000
 SETTINGS = ["clinical_placement", "teaching", "campus", "accommodation", "online", "social",
             "other"]
@@ -65,15 +67,6 @@ def fill(engine, schools: list[int], rows: int) -> float:
     return time.perf_counter() - start
 
 
-def timed(fn, repeat: int) -> list[float]:
-    out = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        out.append((time.perf_counter() - start) * 1000)
-    return out
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database-url")
@@ -86,24 +79,17 @@ def main() -> None:
 
     import secrets
 
-    from flask_migrate import upgrade
     from sqlalchemy import func, select
     from sqlalchemy.orm import Session
 
     from reporting import create_app
     from reporting.crypto import KdfParams
-    from reporting.extensions import db
     from reporting.models import CaseStat
     from reporting.services import dashboard
     from reporting.services.schools import create_school
 
     app = create_app("test", instance_path=str(tmp))
-    with app.app_context():
-        db.drop_all()
-        with db.engine.begin() as connection:
-            connection.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
-        upgrade()
-        engine = db.engine
+    engine = fresh_schema(app)
     with Session(engine) as session:
         params = KdfParams.from_config(app.config)
         schools = [create_school(session, "bench", slug=f"s{n}", name=f"School {n}",
@@ -122,10 +108,6 @@ def main() -> None:
         build = timed(lambda: dashboard.build(session, filters), args.repeat)
         query = timed(lambda: session.execute(raw).one(), args.repeat)
         cases = dashboard.build(session, filters).total
-
-    def line(name: str, values: list[float]) -> str:
-        q = statistics.quantiles(values, n=20)
-        return f"  {name:34} median {statistics.median(values):8.2f} ms   p95 {q[18]:8.2f} ms"
 
     print(f"Belong dashboard benchmark: {args.rows:,} case statistics on "
           f"{engine.dialect.name} (filled in {filled:.0f} s); one school, year 2022/23, "

@@ -23,6 +23,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pyotp
+from common import fresh_schema, line, timed  # bench/common.py (run as a script)
 
 CASES = 100_000
 STATUSES = ["submitted", "acknowledged", "in_progress", "awaiting_reporter", "resolved",
@@ -73,16 +74,6 @@ def sign_in(client, user, password: str) -> None:
     assert done.status_code == 302, done.status_code
 
 
-def timed(fn, repeat: int) -> list[float]:
-    """Wall-clock milliseconds of each call."""
-    out = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        out.append((time.perf_counter() - start) * 1000)
-    return out
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database-url")
@@ -93,7 +84,6 @@ def main() -> None:
     os.environ["DATABASE_URL"] = args.database_url or f"sqlite:///{tmp / 'queue.sqlite'}"
     os.environ.pop("REDIS_URL", None)
 
-    from flask_migrate import upgrade
     from sqlalchemy.orm import Session
 
     from reporting import create_app
@@ -106,12 +96,7 @@ def main() -> None:
 
     app = create_app("test", instance_path=str(tmp), RATELIMIT_ENABLED=False)
     password = secrets.token_urlsafe(16)
-    with app.app_context():
-        db.drop_all()
-        with db.engine.begin() as connection:
-            connection.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
-        upgrade()
-        engine = db.engine
+    engine = fresh_schema(app)
     with Session(engine) as session:
         params = KdfParams.from_config(app.config)
         school = create_school(session, "bench", slug="bench", name="Bench",
@@ -136,10 +121,6 @@ def main() -> None:
             raw = timed(lambda: queries.handler_queue(db.session, db.session.merge(handler),
                                                       queries.QueueFilter()), args.repeat)
             db.session.remove()
-
-    def line(name: str, values: list[float]) -> str:
-        q = statistics.quantiles(values, n=20)
-        return f"  {name:30} median {statistics.median(values):7.2f} ms   p95 {q[18]:7.2f} ms"
 
     print(f"Belong queue benchmark: {args.cases:,} cases on {engine.dialect.name} "
           f"(filled in {filled:.1f} s), first page for a pastoral handler, {args.repeat} runs")

@@ -8,7 +8,6 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import pytest
-from aiosmtpd.controller import Controller
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
@@ -22,20 +21,11 @@ from reporting.services.casework import transition
 from reporting.services.delivery import QUEUE, send_due
 from reporting.services.sla_check import _record, check_deadlines
 from tests.factories import make_report, make_school, make_staff
-from tests.services.test_delivery import Inbox, free_port, smtp_config, without
+from tests.mailbox import smtp_config
+from tests.services.test_delivery import without
 
 NARRATIVE = "The consultant called me a diversity hire in front of the ward."
 NOW = utcnow().replace(microsecond=0)
-
-
-@pytest.fixture
-def smtp():
-    """A real SMTP server on localhost (as in test_delivery) keeping what it receives."""
-    inbox = Inbox(port=free_port())
-    controller = Controller(inbox, hostname="127.0.0.1", port=inbox.port)
-    controller.start()
-    yield inbox
-    controller.stop()
 
 
 @pytest.fixture
