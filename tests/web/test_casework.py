@@ -10,6 +10,7 @@ from reporting.domain.evidence import TEXT
 from reporting.domain.report import Want
 from reporting.domain.roles import ChannelKind, Role
 from reporting.models import AuditEntry, Case, ConsentRequest
+from reporting.services import queries
 from reporting.services.evidence import CleanFile
 from tests import factories
 from tests.conftest import csrf_token, post_form
@@ -186,3 +187,15 @@ def test_handler_chooses_a_daily_digest(login_as, session):
     assert post_form(client, "/staff/settings", {"notify_mode": "digest"}).status_code == 302
     session.refresh(client.user)
     assert client.user.notify_mode == "digest"
+
+
+def test_queue_pages_keep_the_filters(login_as, session, school, monkeypatch):
+    """Do the queue's previous/next links keep the chosen filters?"""
+    monkeypatch.setattr(queries, "PAGE_SIZE", 2)
+    client = login_as(Role.PASTORAL_OFFICER)
+    for _ in range(5):
+        factories.make_report(session, school)
+    session.commit()
+    page = client.get("/staff/?urgency=routine&page=2").get_data(as_text=True)
+    assert "Page 2 of 3" in page
+    assert "?page=1&amp;urgency=routine" in page and "?page=3&amp;urgency=routine" in page
