@@ -10,6 +10,7 @@ import os
 import secrets
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 
 class ConfigError(RuntimeError):
@@ -24,9 +25,50 @@ def database_url(raw: str) -> str:
     return raw
 
 
+def redis_url_problem(url: str) -> str | None:
+    """Why production must refuse this REDIS_URL, or None: a TCP Redis needs a password.
+
+    Jobs run whatever the queue says and rate limits live there, so a Redis that anyone
+    on the network can write to is a way into the worker. A unix socket is local.
+    """
+    parts = urlsplit(url)
+    if parts.scheme == "unix":
+        return None
+    if parts.scheme not in ("redis", "rediss"):
+        return "REDIS_URL must start with redis://, rediss:// or unix://"
+    if not parts.password:
+        return ("REDIS_URL has no password: production needs an authenticated Redis of its own, "
+                "e.g. redis://:PASSWORD@127.0.0.1:6379/0 (requirepass, or an ACL user)")
+    return None
+
+
+def private_dir(path: Path) -> Path:
+    """Create a folder only its owner can enter (and tighten one that exists)."""
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    path.chmod(0o700)
+    return path
+
+
+def private_sqlite_file(uri: str) -> None:
+    """Create a SQLite database file (and its folder) owner-only before SQLite opens it.
+
+    SQLite gives its -wal and -shm files the database file's mode, so they follow.
+    Files left world-readable by an older version are tightened too.
+    """
+    if not uri.startswith("sqlite:///") or uri == "sqlite:///:memory:":
+        return
+    path = Path(uri.removeprefix("sqlite:///").split("?", 1)[0])
+    if not path.parent.exists():
+        private_dir(path.parent)
+    os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
+    for name in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        if name.exists():
+            name.chmod(0o600)
+
+
 def _instance_secret(instance_path: Path, name: str) -> str:
     """Read a secret kept in the instance folder, creating it once if absent."""
-    instance_path.mkdir(parents=True, exist_ok=True)
+    private_dir(instance_path)
     path = instance_path / name
     if not path.exists():
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
@@ -53,6 +95,9 @@ class Config:
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = False
     WTF_CSRF_TIME_LIMIT = 3600 * 4
+    # The Referer check needs a Referer, which our no-referrer policy never lets browsers send:
+    # reporting/origin.py checks Sec-Fetch-Site and Origin instead (docs/threat-model.md).
+    WTF_CSRF_SSL_STRICT = False
     EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
     EVIDENCE_MAX_FILES = 5
     # Five files of 10 MB and the form around them.
@@ -67,6 +112,11 @@ class Config:
     KDF_PARALLELISM = 1
     HSTS = False
     PROXY_HOPS = 0
+    # Redis must never hold a request up: a short timeout, then each process's own memory.
+    REDIS_TIMEOUT_SECONDS = 0.5
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    RATELIMIT_SWALLOW_ERRORS = True
+    RATELIMIT_STORAGE_OPTIONS = {"socket_timeout": 0.5, "socket_connect_timeout": 0.5}
 
     def __init__(self, instance_path: Path) -> None:
         self.instance_path = Path(instance_path)
@@ -75,6 +125,9 @@ class Config:
         """Return the settings as a dict for app.config, validating what is required."""
         values = {k: getattr(self, k) for k in dir(self) if k.isupper()}
         values["REDIS_URL"] = os.environ.get("REDIS_URL") or None
+        values["LOG_FORMAT"] = os.environ.get("BELONG_LOG_FORMAT", "text").strip().lower()
+        if values["LOG_FORMAT"] not in ("text", "json"):
+            raise ConfigError("BELONG_LOG_FORMAT must be 'text' or 'json' (JSON lines)")
         values["RATELIMIT_STORAGE_URI"] = values["REDIS_URL"] or "memory://"
         # How many reverse proxies sit in front of the app (their X-Forwarded-* are trusted).
         hops = os.environ.get("BELONG_PROXY_HOPS", str(self.PROXY_HOPS))
@@ -178,9 +231,15 @@ class ProductionConfig(Config):
         if not os.environ.get("MAIL_SERVER") and backend != "console":
             raise ConfigError("Belong will not start in production without MAIL_SERVER (the "
                               "SMTP relay), or MAIL_BACKEND=console to log emails instead")
+        if values["REDIS_URL"] and (problem := redis_url_problem(str(values["REDIS_URL"]))):
+            raise ConfigError(problem)
         values["SECRET_KEY"] = os.environ["SECRET_KEY"]
         values["BELONG_HMAC_KEY"] = os.environ["BELONG_HMAC_KEY"]
         values["SQLALCHEMY_DATABASE_URI"] = database_url(os.environ["DATABASE_URL"])
+        if values["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+            # A database that does not answer fails the request in seconds, not minutes.
+            values["SQLALCHEMY_ENGINE_OPTIONS"] = {**self.SQLALCHEMY_ENGINE_OPTIONS,
+                                                   "connect_args": {"connect_timeout": 5}}
         return values
 
 
@@ -191,9 +250,22 @@ CONFIGS: dict[str, type[Config]] = {
 }
 
 
+NO_CONFIG = ("BELONG_CONFIG is not set. On a server set BELONG_CONFIG=production (with its "
+             "secrets: docs/deployment.md); development runs only through the `flask` command "
+             "(flask run, flask demo), or with BELONG_CONFIG=development.")
+
+
 def config_class(name: str | None = None) -> type[Config]:
-    """Pick the config class named by BELONG_CONFIG (development by default)."""
-    name = name or os.environ.get("BELONG_CONFIG", "development")
+    """Pick the config class named by BELONG_CONFIG.
+
+    Without one, only the `flask` command (run, demo and the other CLI commands on a
+    laptop) gets development; a WSGI server or worker refuses to guess.
+    """
+    name = name or os.environ.get("BELONG_CONFIG")
+    if not name:
+        if os.environ.get("FLASK_RUN_FROM_CLI") != "true":
+            raise ConfigError(NO_CONFIG)
+        name = "development"
     try:
         return CONFIGS[name]
     except KeyError:

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import logging
 from pathlib import Path
 
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from config import config_class
+from config import config_class, private_sqlite_file
+from reporting import logs
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -24,15 +24,14 @@ def create_app(config_name: str | None = None, instance_path: str | None = None,
     )
     app.config.update(config_class(config_name)(Path(app.instance_path)).load())
     app.config.update(overrides)
-    if not app.testing and not logging.getLogger().handlers:
-        # Without this the console mail backend and the app's own logs go nowhere.
-        logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    private_sqlite_file(app.config["SQLALCHEMY_DATABASE_URI"])
+    logs.configure(app)
     if app.config["PROXY_HOPS"]:
         # Rate limits key on the client address: behind a proxy it must be the real client's.
         hops = app.config["PROXY_HOPS"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
-    from reporting import cli, http
+    from reporting import cli, health, http, origin
     from reporting.admin import audit_views as admin_audit  # noqa: F401 (routes)
     from reporting.admin import dashboard_views, routing  # noqa: F401 (admin routes)
     from reporting.admin import directory_views as admin_directory  # noqa: F401 (routes)
@@ -58,8 +57,9 @@ def create_app(config_name: str | None = None, instance_path: str | None = None,
     limiter.init_app(app)
     login_manager.init_app(app)
     access.init_app(app)
-    for blueprint in (student_bp, auth_bp, staff_bp, admin_bp):
+    for blueprint in (student_bp, auth_bp, staff_bp, admin_bp, health.bp):
         app.register_blueprint(blueprint)
     http.init_app(app)
+    origin.init_app(app)
     cli.init_app(app)
     return app

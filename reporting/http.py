@@ -7,7 +7,9 @@ import re
 
 from flask import Flask, Response, render_template, request
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException, InternalServerError
+from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
+from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
 
 CSP = "; ".join([
     "default-src 'self'",
@@ -21,7 +23,8 @@ CSP = "; ".join([
     "form-action 'self'",
     "frame-ancestors 'none'",
 ])
-ERROR_PAGES = {400, 403, 404, 405, 413, 429, 500}
+ERROR_PAGES = {400, 403, 404, 405, 413, 429, 500, 503}
+RETRY_AFTER_SECONDS = 30
 _CLIENT_PREFIX = re.compile(r"^\S+ - - ")
 
 
@@ -46,13 +49,26 @@ def _security_headers(response: Response) -> Response:
 
 def _error_page(error: HTTPException) -> tuple[str, int]:
     code = error.code if error.code in ERROR_PAGES else 500
-    return render_template("errors/error.html", code=code, csrf=isinstance(error, CSRFError)), code
+    return render_template("errors/error.html", code=code, csrf=isinstance(error, CSRFError),
+                           cross_site=code == 403 and error.description == "cross-site"), code
 
 
 def _unexpected(error: Exception) -> tuple[str, int]:
     """Log the failure (never the request's client) and show the generic page."""
     logging.getLogger("belong").exception("unhandled error on %s", request.endpoint)
     return _error_page(InternalServerError())
+
+
+def _unavailable(error: Exception) -> tuple[str, int, dict[str, str]]:
+    """The database cannot be reached: say "try again shortly" (503), never a bare 500."""
+    # The class only: a database error's text can carry statement parameters.
+    logging.getLogger("belong").error("database unavailable on %s (%s)", request.endpoint,
+                                      type(error).__name__)
+    from reporting.extensions import db
+
+    db.session.remove()  # give the broken connection back; the next request gets a fresh one
+    page, code = _error_page(ServiceUnavailable())
+    return page, code, {"Retry-After": str(RETRY_AFTER_SECONDS)}
 
 
 class _NoClientAddress(logging.Filter):
@@ -69,4 +85,6 @@ def init_app(app: Flask) -> None:
     app.after_request(_security_headers)
     app.register_error_handler(HTTPException, _error_page)
     app.register_error_handler(Exception, _unexpected)
+    for unreachable in (OperationalError, InterfaceError, PoolTimeout):
+        app.register_error_handler(unreachable, _unavailable)
     logging.getLogger("werkzeug").addFilter(_NoClientAddress())

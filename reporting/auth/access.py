@@ -11,7 +11,7 @@ from reporting.models import StaffUser
 from reporting.services.auth import SessionTimeouts, find_session
 
 # Blueprints anyone may reach; every other blueprint must be listed in STAFF_AREAS.
-OPEN_BLUEPRINTS = frozenset({"student", "auth"})
+OPEN_BLUEPRINTS = frozenset({"student", "auth", "health"})
 OPEN_ENDPOINTS = frozenset({"static"})
 STAFF_AREAS: dict[str, frozenset[Role]] = {
     "staff": HANDLER_ROLES,

@@ -6,6 +6,12 @@ import pytest
 
 from config import ConfigError, DevelopmentConfig, ProductionConfig, config_class, database_url
 
+@pytest.fixture(autouse=True)
+def _no_redis(monkeypatch):
+    """The PostgreSQL pass sets a Redis without a password, which production refuses."""
+    monkeypatch.delenv("REDIS_URL", raising=False)
+
+
 GOOD = {"SECRET_KEY": "s" * 40, "BELONG_HMAC_KEY": "h" * 40,
         "DATABASE_URL": "postgresql://belong@db/belong", "MAIL_SERVER": "smtp.example.ac.uk"}
 
@@ -76,3 +82,103 @@ def test_database_url_uses_psycopg3():
     """Do postgres:// and postgresql:// URLs select psycopg 3, leaving others alone?"""
     assert database_url("postgres://u@h/d") == "postgresql+psycopg://u@h/d"
     assert database_url("sqlite:///x") == "sqlite:///x"
+
+
+def test_no_config_outside_the_flask_command_is_refused(monkeypatch):
+    """Does a WSGI server or worker without BELONG_CONFIG refuse, saying what to set?"""
+    monkeypatch.delenv("BELONG_CONFIG", raising=False)
+    monkeypatch.delenv("FLASK_RUN_FROM_CLI", raising=False)
+    with pytest.raises(ConfigError, match="BELONG_CONFIG=production"):
+        config_class()
+
+
+def test_the_flask_command_alone_gets_development(monkeypatch):
+    """Do `flask run` and `flask demo` (no BELONG_CONFIG) still get development?"""
+    monkeypatch.delenv("BELONG_CONFIG", raising=False)
+    monkeypatch.setenv("FLASK_RUN_FROM_CLI", "true")
+    assert config_class() is DevelopmentConfig
+
+
+def test_wsgi_without_config_does_not_start(tmp_path):
+    """Does importing wsgi.py, as gunicorn does, fail without BELONG_CONFIG?"""
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("BELONG_CONFIG", "FLASK_RUN_FROM_CLI")}
+    run = subprocess.run([sys.executable, "-c", "import wsgi"], env=env, cwd=tmp_path,
+                         capture_output=True, text=True, timeout=60, check=False)
+    assert run.returncode != 0 and "BELONG_CONFIG is not set" in run.stderr
+
+
+@pytest.mark.parametrize("url", ["redis://127.0.0.1:6379/0", "redis://user@127.0.0.1/0",
+                                 "http://127.0.0.1:6379"])
+def test_production_refuses_redis_without_a_password(monkeypatch, tmp_path, url):
+    """Is a Redis that anyone on the network could write jobs into refused in production?"""
+    for name, value in {**GOOD, "REDIS_URL": url}.items():
+        monkeypatch.setenv(name, value)
+    with pytest.raises(ConfigError, match="REDIS_URL"):
+        ProductionConfig(tmp_path).load()
+
+
+@pytest.mark.parametrize("url", ["redis://:s3cret@127.0.0.1:6379/0",
+                                 "rediss://belong:s3cret@redis.internal:6380/0",
+                                 "unix:///run/redis/redis.sock?db=0"])
+def test_production_accepts_an_authenticated_or_local_redis(monkeypatch, tmp_path, url):
+    """Are a password-protected Redis and a unix socket accepted?"""
+    for name, value in {**GOOD, "REDIS_URL": url}.items():
+        monkeypatch.setenv(name, value)
+    assert ProductionConfig(tmp_path).load()["REDIS_URL"] == url
+
+
+def test_sqlite_files_are_owner_only(tmp_path):
+    """Are the SQLite file, its WAL and shared-memory file, and the instance folder 0600/0700,
+    even where an older version left them world-readable?"""
+    from sqlalchemy import create_engine, text
+
+    from config import private_sqlite_file
+
+    folder = tmp_path / "instance"
+    uri = f"sqlite:///{folder / 'belong.sqlite'}"
+    private_sqlite_file(uri)
+    engine = create_engine(uri)
+    with engine.connect() as connection:
+        connection.execute(text("PRAGMA journal_mode=WAL"))
+        connection.execute(text("CREATE TABLE t (x)"))
+        connection.commit()
+        files = sorted(folder.iterdir())
+        assert {path.name for path in files} >= {"belong.sqlite", "belong.sqlite-wal"}
+        assert all(path.stat().st_mode & 0o077 == 0 for path in files), files
+    engine.dispose()
+    assert folder.stat().st_mode & 0o777 == 0o700
+    (folder / "belong.sqlite").chmod(0o644)
+    private_sqlite_file(uri)
+    assert (folder / "belong.sqlite").stat().st_mode & 0o777 == 0o600
+
+
+def test_log_format_must_be_text_or_json(monkeypatch, tmp_path):
+    """Is a mistyped BELONG_LOG_FORMAT a clear configuration error?"""
+    monkeypatch.setenv("BELONG_LOG_FORMAT", "xml")
+    with pytest.raises(ConfigError, match="BELONG_LOG_FORMAT"):
+        DevelopmentConfig(tmp_path).load()
+
+
+def test_json_log_lines_are_one_object_each():
+    """Does the JSON formatter write one parseable object per line, traceback included?"""
+    import json
+    import logging
+
+    from reporting.logs import JsonFormatter
+
+    try:
+        raise ValueError("boom")
+    except ValueError:
+        import sys
+
+        record = logging.LogRecord("belong", logging.ERROR, __file__, 1, "failed %s", ("x",),
+                                   sys.exc_info())
+    line = JsonFormatter().format(record)
+    entry = json.loads(line)
+    assert "\n" not in line and entry["message"] == "failed x" and entry["level"] == "ERROR"
+    assert "ValueError" in entry["exception"]

@@ -37,6 +37,7 @@ def staff_area(allowed: set[str]) -> dict[str, int]:
 
 EXPECTED: dict[str, dict[str, int]] = {
     "static": everyone(200),
+    "health.healthz": everyone(200),
     "student.index": everyone(200),
     "student.home": everyone(200),
     "student.support": everyone(200),

@@ -69,6 +69,7 @@ def test_production_adds_hsts_and_secure_cookies(monkeypatch, tmp_path):
     monkeypatch.setenv("BELONG_HMAC_KEY", "h" * 40)
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'prod.sqlite'}")
     monkeypatch.setenv("MAIL_BACKEND", "console")
+    monkeypatch.delenv("REDIS_URL", raising=False)  # the PostgreSQL pass's has no password
     app = create_app("production", instance_path=str(tmp_path))
     response = app.test_client().get("/auth/login")
     assert "max-age=" in response.headers["Strict-Transport-Security"]
@@ -81,6 +82,7 @@ def test_production_rate_limits_the_real_client_behind_the_proxy(monkeypatch, tm
     monkeypatch.setenv("BELONG_HMAC_KEY", "h" * 40)
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'prod.sqlite'}")
     monkeypatch.setenv("MAIL_BACKEND", "console")
+    monkeypatch.delenv("REDIS_URL", raising=False)  # the PostgreSQL pass's has no password
     app = create_app("production", instance_path=str(tmp_path))
     seen = []
     app.before_request(lambda: seen.append(pseudonymous_client()))
@@ -90,18 +92,20 @@ def test_production_rate_limits_the_real_client_behind_the_proxy(monkeypatch, tm
 
 
 def test_error_pages_are_friendly_and_never_a_stack_trace(tmp_path, monkeypatch):
-    """Do 404, 405, 413 and a database failure render our page, without a traceback?"""
+    """Do 404, 405, 413 and a database failure (503, try again shortly) render our page,
+    without a traceback?"""
     monkeypatch.delenv("DATABASE_URL", raising=False)
     # A database without tables: every query fails, as if the server had lost it.
     app = create_app("test", instance_path=str(tmp_path), MAX_CONTENT_LENGTH=1024)
     client = app.test_client()
     cases = {404: client.get("/missing"), 405: client.delete("/auth/login"),
              413: client.post("/auth/login", data={"email": "x" * 5000}),
-             500: client.get("/s/northfield/")}
+             503: client.get("/s/northfield/")}
     for status, response in cases.items():
         body = response.get_data(as_text=True)
         assert response.status_code == status
         assert "<h1>" in body and "Traceback" not in body and "sqlite" not in body.lower()
+    assert cases[503].headers["Retry-After"] and "try again shortly" in cases[503].text
 
 
 def test_routes_outside_a_known_area_are_denied(tmp_path):
