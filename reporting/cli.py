@@ -10,6 +10,7 @@ from flask import Flask, current_app, url_for
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
+from reporting import job_queue
 from reporting.auth.access import timeouts
 from reporting.crypto import KdfParams
 from reporting.domain import sla
@@ -19,9 +20,9 @@ from reporting.extensions import db
 from reporting.mail import Mailer
 from reporting.models import School, StaffUser
 from reporting.models.base import utcnow
-from reporting.services import audit, sla_check
+from reporting.services import audit, job_runs, sla_check
 from reporting.services.auth import end_stale_sessions
-from reporting.services.delivery import QUEUE, dispatch, send_due
+from reporting.services.delivery import dispatch, send_due
 from reporting.services.retention import purge_expired, set_retention, settle
 from reporting.services.schools import create_school
 from reporting.services.staff import create_staff, reissue_enrolment, reset_password
@@ -132,9 +133,9 @@ def new_enrolment_link_command(email: str) -> None:
 @click.command("end-stale-sessions")
 @with_appcontext
 def end_stale_sessions_command() -> None:
-    """End timed-out staff sessions and destroy their key copies (run from cron)."""
-    ended = end_stale_sessions(db.session, timeouts(current_app.config))
-    db.session.commit()
+    """End timed-out staff sessions and destroy their key copies (run by a timer)."""
+    with job_runs.recorded(db.session, "end-stale-sessions"):
+        ended = end_stale_sessions(db.session, timeouts(current_app.config))
     click.echo(f"Ended {ended} stale session{'s' if ended != 1 else ''}.")
 
 
@@ -156,22 +157,23 @@ def set_retention_command(slug: str, channel: str, days: int) -> None:
 @click.command("audit-verify")
 @with_appcontext
 def audit_verify_command() -> None:
-    """Check every audit chain; name the first broken entry of each."""
-    breaks = audit.verify(db.session)
-    for problem in breaks:
-        click.echo(f"BROKEN {problem.chain} at entry {problem.seq} (row id {problem.entry_id}): "
-                   f"{problem.problem}")
-    if breaks:
-        raise SystemExit(1)
+    """Check every audit chain; name the first broken entry of each (run daily by a timer)."""
+    with job_runs.recorded(db.session, "audit-verify"):
+        breaks = audit.verify(db.session)
+        for problem in breaks:
+            click.echo(f"BROKEN {problem.chain} at entry {problem.seq} "
+                       f"(row id {problem.entry_id}): {problem.problem}")
+        if breaks:
+            raise click.ClickException(f"{len(breaks)} broken audit chain(s)")
     click.echo("Audit log intact.")
 
 
 @click.command("purge-expired")
 @with_appcontext
 def purge_expired_command() -> None:
-    """Purge closed cases past their channel's retention period (run daily from cron)."""
-    purged = purge_expired(db.session, utcnow(), actor=CLI_ACTOR)
-    db.session.commit()
+    """Purge closed cases past their channel's retention period (run daily by a timer)."""
+    with job_runs.recorded(db.session, "purge-expired"):
+        purged = purge_expired(db.session, utcnow(), actor=CLI_ACTOR)
     settle(db.session)
     click.echo(f"Purged {purged} case{'' if purged == 1 else 's'} past their retention period.")
 
@@ -181,16 +183,17 @@ def purge_expired_command() -> None:
 @click.option("--enqueue", is_flag=True, help="Queue the check for the RQ workers of the "
               "\"belong\" queue instead of running it here (needs REDIS_URL).")
 def sla_check_command(enqueue: bool) -> None:
-    """Flag cases near or past a deadline and escalate them, once per stage (run from cron)."""
+    """Flag cases near or past a deadline and escalate them, once per stage (run by a timer)."""
     config = current_app.config
-    if enqueue:
+    if enqueue:  # the worker's job records the run when it has run
         if not config.get("REDIS_URL"):
             raise click.ClickException("--enqueue needs REDIS_URL (the RQ queue)")
-        click.echo(f"Queued deadline check {sla_check.enqueue(config['REDIS_URL'])} "
-                   f"on the \"{QUEUE}\" queue.")
+        job = job_queue.enqueue(config["REDIS_URL"], job_queue.CHECK_DEADLINES,
+                                config["REDIS_TIMEOUT_SECONDS"])
+        click.echo(f"Queued deadline check {job} on the \"{job_queue.QUEUE}\" queue.")
         return
-    result = sla_check.check_deadlines(db.session, utcnow())
-    db.session.commit()
+    with job_runs.recorded(db.session, "sla-check"):
+        result = sla_check.check_deadlines(db.session, utcnow())
     dispatch(current_app._get_current_object())
     stages = ", ".join(f"{result.stages[stage]} {stage}" for stage in sla.STAGES)
     click.echo(f"Escalations: {stages}; {result.notified} notification"
@@ -200,10 +203,25 @@ def sla_check_command(enqueue: bool) -> None:
 @click.command("send-notifications")
 @with_appcontext
 def send_notifications_command() -> None:
-    """Send the notification emails that are due, daily summaries included (run from cron)."""
+    """Send the notification emails that are due, daily summaries included (run by a timer)."""
     config = current_app.config
-    sent = send_due(db.session, config, Mailer(config), utcnow())
+    with job_runs.recorded(db.session, "send-notifications"):
+        sent = send_due(db.session, config, Mailer(config), utcnow())
     click.echo(f"Sent {sent} notification email{'' if sent == 1 else 's'}.")
+
+
+@click.command("worker")
+@with_appcontext
+@click.option("--burst", is_flag=True, help="Run the queued jobs, then stop (for tests).")
+def worker_command(burst: bool) -> None:
+    """Run the RQ worker for the "belong" queue; it reconnects whenever Redis comes back."""
+    from reporting.jobs import run_worker
+
+    redis_url = current_app.config.get("REDIS_URL")
+    if not redis_url:
+        raise click.ClickException("the worker needs REDIS_URL (without it, emails are sent "
+                                   "inline and by the send-notifications timer)")
+    run_worker(str(redis_url), burst=burst)
 
 
 @click.command("demo")
@@ -236,5 +254,6 @@ def init_app(app: Flask) -> None:
     for command in (create_school_command, create_staff_command, rotate_password_command,
                     new_enrolment_link_command, end_stale_sessions_command,
                     set_retention_command, audit_verify_command, purge_expired_command,
-                    send_notifications_command, sla_check_command, demo_command):
+                    send_notifications_command, sla_check_command, worker_command,
+                    demo_command):
         app.cli.add_command(command)

@@ -10,6 +10,7 @@ from reporting.models.case import (
     Message,
 )
 from reporting.models.directory import SupportEntry, SupportRevision
+from reporting.models.job_run import JobRun
 from reporting.models.outbox import OutboxMessage
 from reporting.models.report import Evidence, Report, ReportChoice, ReportField, WrappedKey
 from reporting.models.routing import RuleSet
@@ -30,6 +31,7 @@ __all__ = [
     "ChannelMembership",
     "Escalation",
     "Evidence",
+    "JobRun",
     "Message",
     "OutboxMessage",
     "PeerOffer",

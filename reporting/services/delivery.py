@@ -1,23 +1,25 @@
-"""Delivering queued notification emails: each at most once, never with any contents.
+"""Delivering queued notification emails: each once, never with any contents.
 
-Each email's rows are locked (FOR UPDATE SKIP LOCKED on PostgreSQL), sent, marked
-and committed on their own, so two workers never send the same row and a crash
-mid-run can resend at most the one email in flight. SQLite ignores the lock: run
-a single sender there (the inline dispatch or the cron command, not both at once).
+A sender claims each row before it sends it: one UPDATE that succeeds only while
+the row is unsent and unclaimed, committed before the email goes. Two senders
+(workers, app servers, the timer) can never both claim a row, on PostgreSQL and
+SQLite alike. A sender that dies between claim and send leaves a claim that
+expires after CLAIM_LEASE; only then is that one email sent again.
 """
 
 from __future__ import annotations
 
 import logging
+import secrets
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from flask import Flask
-from sqlalchemy import Select, select
+from sqlalchemy import Select, or_, select, update
 from sqlalchemy.orm import Session
 
-from reporting import create_app
+from reporting import job_queue
 from reporting.crypto import CryptoError
 from reporting.extensions import db
 from reporting.mail import Mailer, MailError, MailUnavailable
@@ -27,7 +29,8 @@ from reporting.services.notifications import open_address
 
 log = logging.getLogger("belong.delivery")
 
-QUEUE = "belong"
+# Longer than any send can take (mail.SMTP_TIMEOUT per connection).
+CLAIM_LEASE = timedelta(minutes=10)
 ATTENTION_SUBJECT = "A case in your Belong queue needs attention"
 REPLY_SUBJECT = "A reply is waiting for you in Belong"
 ATTENTION_BODY = """Hello,
@@ -85,17 +88,43 @@ def digest_subject(count: int) -> str:
             else "Belong daily summary: 1 case needs your attention")
 
 
+def _claimable(now: datetime):
+    """Rows no sender holds: unsent, and unclaimed or with a claim past its lease."""
+    return (OutboxMessage.sent_at.is_(None),
+            or_(OutboxMessage.claimed_at.is_(None), OutboxMessage.claimed_at < now - CLAIM_LEASE))
+
+
 def _due(now: datetime, skip: Iterable[int] = ()) -> Select[tuple[OutboxMessage]]:
-    """Unsent rows due by `now`, oldest first, locked; rows another worker holds are skipped."""
+    """Claimable rows due by `now`, oldest first."""
     return (select(OutboxMessage)
-            .where(OutboxMessage.sent_at.is_(None), OutboxMessage.deliver_after <= now,
+            .where(*_claimable(now), OutboxMessage.deliver_after <= now,
                    OutboxMessage.id.not_in(list(skip)))
-            .order_by(OutboxMessage.id)
-            .with_for_update(skip_locked=True))
+            .order_by(OutboxMessage.id))
+
+
+def _claim(session: Session, rows: Iterable[OutboxMessage], token: str,
+           now: datetime) -> list[OutboxMessage]:
+    """Claim rows for this sender and commit; return those it got (others hold the rest)."""
+    ids = [row.id for row in rows]
+    session.execute(update(OutboxMessage)
+                    .where(OutboxMessage.id.in_(ids), *_claimable(now))
+                    .values(claimed_at=now, claim_token=token)
+                    .execution_options(synchronize_session=False))
+    session.commit()
+    return list(session.scalars(select(OutboxMessage).where(
+        OutboxMessage.id.in_(ids), OutboxMessage.claim_token == token,
+        OutboxMessage.sent_at.is_(None)).order_by(OutboxMessage.id)))
+
+
+def _release(session: Session, rows: Iterable[OutboxMessage]) -> None:
+    """Give claimed rows back unsent, for the next run."""
+    for row in rows:
+        row.claimed_at = row.claim_token = None
+    session.commit()
 
 
 def _handler_email(session: Session, config: Mapping, row: OutboxMessage,
-                   now: datetime) -> Email | None:
+                   now: datetime, token: str) -> Email | None:
     """A handler's email: one per row, or one summary of all due rows in digest mode."""
     staff = session.get(StaffUser, row.staff_id) if row.staff_id is not None else None
     if staff is None or not staff.active:
@@ -103,9 +132,10 @@ def _handler_email(session: Session, config: Mapping, row: OutboxMessage,
     link = f"{config['BASE_URL']}/staff/"
     if staff.notify_mode != "digest":
         return Email(staff.email, ATTENTION_SUBJECT, ATTENTION_BODY.format(link=link), (row,))
-    rows = (row, *session.scalars(_due(now).where(
+    others = _claim(session, session.scalars(_due(now).where(
         OutboxMessage.staff_id == staff.id, OutboxMessage.kind == "case_attention",
-        OutboxMessage.id != row.id)))
+        OutboxMessage.id != row.id)), token, now)
+    rows = (row, *others)
     count = f"{len(rows)} cases" if len(rows) != 1 else "1 case"
     body = DIGEST_BODY.format(count=count, verb="need" if len(rows) != 1 else "needs", link=link)
     return Email(staff.email, digest_subject(len(rows)), body, rows)
@@ -136,13 +166,13 @@ def _escalation_email(session: Session, config: Mapping, row: OutboxMessage) -> 
 
 
 def _compose(session: Session, config: Mapping, row: OutboxMessage,
-             now: datetime) -> Email | None:
-    """The email a due row calls for; None when it cannot be sent to anyone."""
+             now: datetime, token: str) -> Email | None:
+    """The email a claimed row calls for; None when it cannot be sent to anyone."""
     if row.kind == "reply_waiting":
         return _reply_email(session, config, row)
     if row.kind == "escalation":
         return _escalation_email(session, config, row)
-    return _handler_email(session, config, row, now)
+    return _handler_email(session, config, row, now, token)
 
 
 def send_due(session: Session, config: Mapping, mailer: Mailer, now: datetime) -> int:
@@ -152,11 +182,16 @@ def send_due(session: Session, config: Mapping, mailer: Mailer, now: datetime) -
     ends the run (everything stays queued for the next one). Logs name outbox
     row ids only: never an address or any content.
     """
-    sent, failed = 0, set[int]()
-    while (row := session.scalar(_due(now, failed).limit(1))) is not None:
-        email = _compose(session, config, row, now)
-        rows = email.rows if email else (row,)
+    sent, skip, token = 0, set[int](), secrets.token_hex(16)
+    while (candidate := session.scalar(_due(now, skip).limit(1))) is not None:
+        skip.add(candidate.id)
+        claimed = _claim(session, (candidate,), token, now)
+        if not claimed:
+            continue  # another sender got there first
+        email = _compose(session, config, claimed[0], now, token)
+        rows = email.rows if email else tuple(claimed)
         ids = [item.id for item in rows]
+        skip.update(ids)
         if email is None:
             log.warning("notification %s dropped: no active recipient or unreadable address",
                         ids[0])
@@ -165,37 +200,18 @@ def send_due(session: Session, config: Mapping, mailer: Mailer, now: datetime) -
                 mailer.send(email.to, email.subject, email.body)
             except MailError as exc:
                 session.rollback()
+                _release(session, rows)
                 log.warning("notifications %s not sent (%s); they stay queued", ids, exc)
                 if isinstance(exc, MailUnavailable):
                     break
-                failed.update(ids)
                 continue
             sent += 1
         for item in rows:
             item.sent_at = now
             item.address_sealed = None  # a sent email needs no address any more
+            item.claimed_at = item.claim_token = None
         session.commit()
     return sent
-
-
-def deliver_job() -> int:
-    """The RQ job: build an app from the worker's environment and send what is due."""
-    app = create_app()
-    with app.app_context():
-        try:
-            return send_due(db.session, app.config, Mailer(app.config), utcnow())
-        finally:
-            db.session.remove()
-            db.engine.dispose()  # every job builds its own engine: leave no pool behind
-
-
-def _enqueue(redis_url: str) -> None:
-    """Queue one delivery job for the RQ workers of the "belong" queue."""
-    from redis import Redis
-    from rq import Queue
-
-    with Redis.from_url(redis_url) as connection:
-        Queue(QUEUE, connection=connection).enqueue(deliver_job, result_ttl=0)
 
 
 def dispatch(app: Flask) -> None:
@@ -206,7 +222,8 @@ def dispatch(app: Flask) -> None:
     """
     try:
         if app.config.get("REDIS_URL"):
-            _enqueue(app.config["REDIS_URL"])
+            job_queue.enqueue(app.config["REDIS_URL"], job_queue.DELIVER_NOTIFICATIONS,
+                              app.config["REDIS_TIMEOUT_SECONDS"])
             return
         # An app context of its own, so a failure here never touches the view's session.
         with app.app_context():

@@ -7,9 +7,9 @@ to the school's admins. Each (case, deadline, stage) is recorded once in `escala
 two runs at once, never notify twice. Notifications are outbox rows of kind 'escalation':
 delivery says only that a case is near or past its deadline, never which or what.
 
-Scheduling: cron runs `flask --app wsgi sla-check` (hourly is plenty). With
-REDIS_URL set, cron may instead run `flask --app wsgi sla-check --enqueue`, which puts one
-`sla_check_job` on the "belong" queue for the RQ workers (`rq worker belong`) to run.
+Scheduling: a timer runs `flask --app wsgi sla-check` (hourly is plenty). With
+REDIS_URL set, it may instead run `flask --app wsgi sla-check --enqueue`, which puts one
+`jobs.check_deadlines` on the "belong" queue for the worker (`flask worker`) to run.
 """
 
 from __future__ import annotations
@@ -22,14 +22,10 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from reporting import create_app
 from reporting.domain import sla
 from reporting.domain.roles import Role
-from reporting.extensions import db
 from reporting.models import Case, ChannelMembership, Escalation, OutboxMessage, StaffUser
-from reporting.models.base import utcnow
 from reporting.services import audit
-from reporting.services.delivery import QUEUE, dispatch
 from reporting.services.notifications import next_digest
 from reporting.services.queries import FINISHED
 
@@ -117,26 +113,3 @@ def check_deadlines(session: Session, now: datetime) -> CheckResult:
             result.stages[stage] += 1
         result.notified += sum(sent.values())
     return result
-
-
-def sla_check_job() -> int:
-    """The RQ job: build an app from the worker's environment, run the check, then deliver."""
-    app = create_app()
-    with app.app_context():
-        try:
-            result = check_deadlines(db.session, utcnow())
-            db.session.commit()
-            dispatch(app)  # the emails: another job on the queue (never raises)
-            return result.notified
-        finally:
-            db.session.remove()
-            db.engine.dispose()  # every job builds its own engine: leave no pool behind
-
-
-def enqueue(redis_url: str) -> str:
-    """Put one deadline check on the "belong" queue; return the job's id."""
-    from redis import Redis
-    from rq import Queue
-
-    with Redis.from_url(redis_url) as connection:
-        return Queue(QUEUE, connection=connection).enqueue(sla_check_job, result_ttl=0).id

@@ -11,14 +11,16 @@ import pytest
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from reporting import job_queue
 from reporting.domain.cases import Action
 from reporting.domain.report import Ground
 from reporting.domain.roles import ChannelKind, Role
+from reporting.jobs import run_worker
 from reporting.mail import Mailer
 from reporting.models import AuditEntry, Case, Escalation, OutboxMessage
 from reporting.models.base import utcnow
 from reporting.services.casework import transition
-from reporting.services.delivery import QUEUE, send_due
+from reporting.services.delivery import send_due
 from reporting.services.sla_check import _record, check_deadlines
 from tests.factories import make_report, make_school, make_staff
 from tests.mailbox import smtp_config
@@ -247,9 +249,6 @@ def test_enqueue_needs_redis(app, monkeypatch):
 def test_the_check_runs_as_an_rq_job(app, session, school, team, smtp, monkeypatch):
     """With Redis: does `sla-check --enqueue` queue a job that a worker runs to the end,
     escalating and then delivering?"""
-    from redis import Redis
-    from rq import Queue, SimpleWorker
-
     new_case(session, school, -timedelta(days=3))
     session.execute(update(OutboxMessage).values(sent_at=NOW))  # the new-case emails: gone
     session.commit()
@@ -258,14 +257,14 @@ def test_the_check_runs_as_an_rq_job(app, session, school, team, smtp, monkeypat
     monkeypatch.setenv("BELONG_BASE_URL", app.config["BASE_URL"])
     for key, value in smtp_config(smtp.port).items():
         monkeypatch.setenv(key, str(value) if value is not False else "0")
-    connection = Redis.from_url(app.config["REDIS_URL"])
-    queue = Queue(QUEUE, connection=connection)
+    connection = job_queue.connect(app.config["REDIS_URL"], 5)
+    queue = job_queue.queue(connection)
     queue.empty()
 
     result = app.test_cli_runner().invoke(args=["sla-check", "--enqueue"])
     assert result.exit_code == 0 and "Queued deadline check" in result.output
     assert queue.count == 1 and recipients(session) == []
-    SimpleWorker([queue], connection=connection).work(burst=True)  # the check, then delivery
+    run_worker(app.config["REDIS_URL"], burst=True)  # the check, then delivery
     assert queue.failed_job_registry.count == 0
     connection.close()
     assert len(recipients(session)) == 2
