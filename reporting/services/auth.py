@@ -171,6 +171,14 @@ def end_stale_sessions(session: Session, timeouts: SessionTimeouts) -> int:
     return len(stale)
 
 
+def end_all_sessions(session: Session) -> int:
+    """End every live staff session (after a restore: backups hold sessions that had ended)."""
+    live = session.scalars(select(StaffSession).where(StaffSession.ended_at.is_(None))).all()
+    for row in live:
+        _end(row)
+    return len(live)
+
+
 def _end(staff_session: StaffSession) -> None:
     """End a session and destroy its copy of the private key, so no later dump holds it."""
     staff_session.ended_at = utcnow()

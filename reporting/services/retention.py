@@ -9,10 +9,12 @@ and was purged, never what it said.
 
 from __future__ import annotations
 
+import logging
 from collections import Counter
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, func, select, text
+from sqlalchemy import delete, event, func, select, text
 from sqlalchemy.orm import Session
 
 from reporting.domain.cases import Action, CaseStatus
@@ -25,6 +27,22 @@ from reporting.services.handling import check_version
 FINAL = (CaseStatus.CLOSED.value, CaseStatus.WITHDRAWN.value)
 HOLD_REASON_MAX = 200
 SYSTEM = "system"
+# Logged once a purge is committed, so a restore from an older backup can be followed by
+# purging the same cases again (operations.md, "After a restore"). An id, never content.
+SHREDDED = "shredded case %s (%s)"
+log = logging.getLogger("belong.retention")
+
+
+@event.listens_for(Session, "after_commit")
+def _log_shredded(session: Session) -> None:
+    """Name each case a committed transaction shredded: the log outlives a restored backup."""
+    for case_id, reason in session.info.pop("shredded", ()):
+        log.info(SHREDDED, case_id, reason)
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget_shredded(session: Session) -> None:
+    session.info.pop("shredded", None)
 
 
 class LegalHold(BelongError):
@@ -88,6 +106,7 @@ def _purge(session: Session, case: Case, actor: str, reason: str, *conditions) -
             session.expunge(row)
     audit.record(session, audit.school_chain(case.school_id), actor, "case.purged", target,
                  reason=reason, channel=channel)
+    session.info.setdefault("shredded", []).append((case.id, reason))
     return True
 
 
@@ -107,6 +126,23 @@ def purge_expired(session: Session, now: datetime, actor: str = SYSTEM) -> int:
         audit.record(session, audit.school_chain(school_id), actor, "retention.purge",
                      count=count)
     return sum(purged.values())
+
+
+def purge_again(session: Session, case_ids: Iterable[str], actor: str) -> tuple[int, list[str]]:
+    """After a restore: purge the cases the log says were shredded since the backup.
+
+    Returns how many were purged and which are under a legal hold in the restored data
+    (kept, for a person to decide). Ids that are not there any more are already gone.
+    """
+    _shred_on_sqlite(session)
+    purged, held = 0, []
+    for case in session.scalars(select(Case).where(Case.id.in_(list(case_ids)))
+                                .order_by(Case.id)).all():
+        if case.legal_hold:
+            held.append(case.id)
+        elif _purge(session, case, actor, "after_restore"):
+            purged += 1
+    return purged, held
 
 
 def delete_on_request(session: Session, case: Case) -> None:

@@ -149,3 +149,14 @@ def test_set_retention_per_channel(app, session, school):
                                   "peer", "--days", "5"])
     assert refused.exit_code != 0 and "between 30 and 3650" in refused.output
     assert session.scalar(select(AuditEntry).where(AuditEntry.action == "retention.changed"))
+
+
+def test_end_stale_sessions_all_ends_every_session(app, session, school, login_as):
+    """After a restore, does `end-stale-sessions --all` end even live sessions?"""
+    client = login_as(Role.PASTORAL_OFFICER)
+    assert client.get("/staff/").status_code == 200
+    result = app.test_cli_runner().invoke(args=["end-stale-sessions", "--all"])
+    assert result.exit_code == 0 and "Ended 1 stale session." in result.output, result.output
+    assert client.get("/staff/").status_code == 302
+    assert session.scalar(select(func.count()).select_from(StaffSession)
+                          .where(StaffSession.sealed_private_key != b"")) == 0

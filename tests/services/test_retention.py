@@ -333,3 +333,41 @@ def test_purge_command_reports_what_it_did(app, session, school):
     session.expire_all()
     assert session.get(Case, case_id) is None
     assert [e.actor for e in _entries(session, "retention.purge")] == ["cli"]
+
+
+def test_a_committed_shredding_is_logged_by_id_only(session, school, caplog):
+    """Once a deletion commits, is it logged by case id (nothing else), and a rolled-back
+    one not at all?"""
+    import logging
+
+    kept = factories.make_report(session, school).case
+    gone = factories.make_report(session, school).case
+    session.commit()
+    kept_id, gone_id = kept.id, gone.id
+    with caplog.at_level(logging.INFO, logger="belong.retention"):
+        delete_on_request(session, kept)
+        session.rollback()
+        delete_on_request(session, gone)
+        session.commit()
+    lines = [record.getMessage() for record in caplog.records
+             if record.name == "belong.retention"]
+    assert lines == [f"shredded case {gone_id} (student_request)"]
+    assert kept_id not in " ".join(lines)
+
+
+def test_after_a_restore_shredded_cases_are_purged_again(app, session, school):
+    """Does `flask purge-again` purge the cases the log names, keep held ones, and say so?"""
+    officer = factories.make_staff(session, school, Role.PASTORAL_OFFICER)
+    back, held = (factories.make_report(session, school).case for _ in range(2))
+    set_legal_hold(session, officer, held, True, "ref 12", held.version)
+    session.commit()
+    back_id, held_id = back.id, held.id
+    result = app.test_cli_runner().invoke(args=["purge-again", str(back_id), str(held_id),
+                                                "no-such-case"])
+    assert result.exit_code == 0, result.output
+    assert "Purged 1 case again; 1 were already gone." in result.output
+    assert f"kept (decide with the school): {held_id}" in result.output
+    session.expire_all()
+    assert session.get(Case, back_id) is None and session.get(Case, held_id) is not None
+    [entry] = _entries(session, "case.purged")
+    assert json.loads(entry.detail)["reason"] == "after_restore"
