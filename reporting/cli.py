@@ -21,9 +21,9 @@ from reporting.mail import Mailer
 from reporting.models import School, StaffUser
 from reporting.models.base import utcnow
 from reporting.services import audit, job_runs, sla_check
-from reporting.services.auth import end_stale_sessions
+from reporting.services.auth import end_all_sessions, end_stale_sessions
 from reporting.services.delivery import dispatch, send_due
-from reporting.services.retention import purge_expired, set_retention, settle
+from reporting.services.retention import purge_again, purge_expired, set_retention, settle
 from reporting.services.schools import create_school
 from reporting.services.staff import create_staff, reissue_enrolment, reset_password
 
@@ -132,10 +132,16 @@ def new_enrolment_link_command(email: str) -> None:
 
 @click.command("end-stale-sessions")
 @with_appcontext
-def end_stale_sessions_command() -> None:
+@click.option("--all", "everyone", is_flag=True, help="End every staff session, live or not "
+              "(after restoring a backup): everyone signs in again.")
+def end_stale_sessions_command(everyone: bool) -> None:
     """End timed-out staff sessions and destroy their key copies (run by a timer)."""
-    with job_runs.recorded(db.session, "end-stale-sessions"):
-        ended = end_stale_sessions(db.session, timeouts(current_app.config))
+    if everyone:
+        ended = end_all_sessions(db.session)
+        db.session.commit()
+    else:
+        with job_runs.recorded(db.session, "end-stale-sessions"):
+            ended = end_stale_sessions(db.session, timeouts(current_app.config))
     click.echo(f"Ended {ended} stale session{'s' if ended != 1 else ''}.")
 
 
@@ -176,6 +182,22 @@ def purge_expired_command() -> None:
         purged = purge_expired(db.session, utcnow(), actor=CLI_ACTOR)
     settle(db.session)
     click.echo(f"Purged {purged} case{'' if purged == 1 else 's'} past their retention period.")
+
+
+@click.command("purge-again")
+@with_appcontext
+@click.argument("case_ids", nargs=-1, required=True)
+def purge_again_command(case_ids: tuple[str, ...]) -> None:
+    """After a restore: purge again the cases the log says were shredded since the backup
+    (the ids in its "shredded case ID" lines)."""
+    purged, held = purge_again(db.session, case_ids, actor=CLI_ACTOR)
+    db.session.commit()
+    settle(db.session)
+    click.echo(f"Purged {purged} case{'' if purged == 1 else 's'} again; "
+               f"{len(case_ids) - purged - len(held)} were already gone.")
+    if held:
+        click.echo("Under a legal hold in the restored data, so kept (decide with the school): "
+                   + ", ".join(str(case_id) for case_id in held))
 
 
 @click.command("sla-check")
@@ -254,6 +276,7 @@ def init_app(app: Flask) -> None:
     for command in (create_school_command, create_staff_command, rotate_password_command,
                     new_enrolment_link_command, end_stale_sessions_command,
                     set_retention_command, audit_verify_command, purge_expired_command,
+                    purge_again_command,
                     send_notifications_command, sla_check_command, worker_command,
                     demo_command):
         app.cli.add_command(command)

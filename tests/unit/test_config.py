@@ -6,6 +6,7 @@ import pytest
 
 from config import ConfigError, DevelopmentConfig, ProductionConfig, config_class, database_url
 
+
 @pytest.fixture(autouse=True)
 def _no_redis(monkeypatch):
     """The PostgreSQL pass sets a Redis without a password, which production refuses."""
