@@ -125,6 +125,12 @@ class Config:
         """Return the settings as a dict for app.config, validating what is required."""
         values = {k: getattr(self, k) for k in dir(self) if k.isupper()}
         values["REDIS_URL"] = os.environ.get("REDIS_URL") or None
+        # Backups (`flask backup`, docs/operations.md): where, and for how many days.
+        values["BACKUP_DIR"] = os.environ.get("BELONG_BACKUP_DIR") or "/var/backups/belong"
+        keep = os.environ.get("BELONG_BACKUP_KEEP_DAYS", "35")
+        if not (keep.isascii() and keep.isdigit() and int(keep) >= 1):
+            raise ConfigError("BELONG_BACKUP_KEEP_DAYS must be a whole number of days (1 or more)")
+        values["BACKUP_KEEP_DAYS"] = int(keep)
         values["LOG_FORMAT"] = os.environ.get("BELONG_LOG_FORMAT", "text").strip().lower()
         if values["LOG_FORMAT"] not in ("text", "json"):
             raise ConfigError("BELONG_LOG_FORMAT must be 'text' or 'json' (JSON lines)")

@@ -184,6 +184,28 @@ def purge_expired_command() -> None:
     click.echo(f"Purged {purged} case{'' if purged == 1 else 's'} past their retention period.")
 
 
+@click.command("backup")
+@with_appcontext
+@click.option("--dir", "folder", type=click.Path(file_okay=False), default=None,
+              help="Where to write it (default BELONG_BACKUP_DIR, /var/backups/belong).")
+def backup_command(folder: str | None) -> None:
+    """Back up the database into a dated owner-only file; drop old ones (run daily by a timer)."""
+    from pathlib import Path
+
+    from reporting.backup import BackupError, make_backup
+
+    config = current_app.config
+    try:
+        with job_runs.recorded(db.session, "backup"):
+            made = make_backup(config["SQLALCHEMY_DATABASE_URI"],
+                               Path(folder or config["BACKUP_DIR"]),
+                               timedelta(days=config["BACKUP_KEEP_DAYS"]), utcnow())
+    except (BackupError, OSError) as exc:
+        raise click.ClickException(f"no backup made: {exc}") from None
+    click.echo(f"Backup written: {made.path} ({made.size} bytes); removed {len(made.removed)} "
+               f"older than {config['BACKUP_KEEP_DAYS']} days.")
+
+
 @click.command("purge-again")
 @with_appcontext
 @click.argument("case_ids", nargs=-1, required=True)
@@ -276,7 +298,7 @@ def init_app(app: Flask) -> None:
     for command in (create_school_command, create_staff_command, rotate_password_command,
                     new_enrolment_link_command, end_stale_sessions_command,
                     set_retention_command, audit_verify_command, purge_expired_command,
-                    purge_again_command,
+                    purge_again_command, backup_command,
                     send_notifications_command, sla_check_command, worker_command,
                     demo_command):
         app.cli.add_command(command)

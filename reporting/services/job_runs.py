@@ -23,6 +23,7 @@ PERIODIC: dict[str, timedelta] = {
     "sla-check": timedelta(hours=1),
     "purge-expired": timedelta(days=1),
     "audit-verify": timedelta(days=1),
+    "backup": timedelta(days=1),
 }
 
 

@@ -37,15 +37,16 @@ def test_overdue_names_jobs_never_run_late_or_failing(session):
     ])
     session.commit()
     problems = job_runs.overdue(job_runs.last_runs(session), now)
-    assert set(problems) == {"end-stale-sessions", "sla-check", "purge-expired", "audit-verify"}
+    assert set(problems) == {"end-stale-sessions", "sla-check", "purge-expired", "audit-verify",
+                             "backup"}
     assert "OperationalError" in problems["sla-check"]
     assert problems["purge-expired"] == "has never succeeded"
 
 
-@pytest.mark.parametrize("command", ["send-notifications", "end-stale-sessions", "sla-check",
-                                     "purge-expired", "audit-verify"])
-def test_each_timer_command_records_its_run(app, session, command):
+@pytest.mark.parametrize("command", sorted(job_runs.PERIODIC))
+def test_each_timer_command_records_its_run(app, session, command, tmp_path):
     """Does every command a timer runs leave its last success behind?"""
-    result = app.test_cli_runner().invoke(args=[command])
+    extra = ["--dir", str(tmp_path)] if command == "backup" else []
+    result = app.test_cli_runner().invoke(args=[command, *extra])
     assert result.exit_code == 0, result.output
     assert session.get(JobRun, command).last_success_at is not None
