@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import sqlite3
 import subprocess
 import time
@@ -23,25 +24,25 @@ def _restored_school_slugs(app, path) -> list[str]:
     if uri.startswith("sqlite"):
         with sqlite3.connect(path) as copy:
             return [row[0] for row in copy.execute("SELECT slug FROM schools")]
-    url = make_url(uri).set(drivername="postgresql")
+    url = make_url(uri)
+    server = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with server.connect() as connection:
+        connection.exec_driver_sql("DROP DATABASE IF EXISTS belong_restore_test")
+        connection.exec_driver_sql("CREATE DATABASE belong_restore_test")
     target = url.set(database="belong_restore_test")
-    admin = url.set(database="postgres").render_as_string(hide_password=False)
-    subprocess.run(["psql", admin, "-qc", "DROP DATABASE IF EXISTS belong_restore_test"],
-                   check=True, capture_output=True)
-    subprocess.run(["psql", admin, "-qc", "CREATE DATABASE belong_restore_test"], check=True,
-                   capture_output=True)
     try:
-        subprocess.run(["pg_restore", "--no-owner", "--dbname",
-                        target.render_as_string(hide_password=False), str(path)],
-                       check=True, capture_output=True)
-        engine = create_engine(target.set(drivername="postgresql+psycopg"))
-        with engine.connect() as connection:
+        subprocess.run([shutil.which("pg_restore"), "--no-owner", "--dbname",  # noqa: S603
+                        target.set(drivername="postgresql").render_as_string(
+                            hide_password=False), str(path)], check=True, capture_output=True)
+        restored = create_engine(target)
+        with restored.connect() as connection:
             slugs = list(connection.scalars(select(School.slug)))
-        engine.dispose()
+        restored.dispose()
         return slugs
     finally:
-        subprocess.run(["psql", admin, "-qc", "DROP DATABASE IF EXISTS belong_restore_test"],
-                       check=False, capture_output=True)
+        with server.connect() as connection:
+            connection.exec_driver_sql("DROP DATABASE IF EXISTS belong_restore_test")
+        server.dispose()
 
 
 def test_backup_writes_an_owner_only_copy_that_restores(app, session, school, tmp_path):
