@@ -47,7 +47,11 @@ def _security_headers(response: Response) -> Response:
     return response
 
 
-def _error_page(error: HTTPException) -> tuple[str, int]:
+def _error_page(error: HTTPException):
+    """Our page for an HTTP error, unless the code that raised it built its own response
+    (a rate limit hit mid-report shows the step again)."""
+    if error.response is not None:
+        return error.response
     code = error.code if error.code in ERROR_PAGES else 500
     return render_template("errors/error.html", code=code, csrf=isinstance(error, CSRFError),
                            cross_site=code == 403 and error.description == "cross-site"), code
@@ -67,7 +71,7 @@ def _unavailable(error: Exception) -> tuple[str, int, dict[str, str]]:
     from reporting.extensions import db
 
     db.session.remove()  # give the broken connection back; the next request gets a fresh one
-    page, code = _error_page(ServiceUnavailable())
+    page, code = _error_page(ServiceUnavailable())  # (a page: it carries no response)
     return page, code, {"Retry-After": str(RETRY_AFTER_SECONDS)}
 
 

@@ -2,13 +2,33 @@
 
 from __future__ import annotations
 
+import logging
+from dataclasses import dataclass
+
 from flask import Blueprint, abort
 from sqlalchemy import select
+from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from reporting.extensions import db
 from reporting.models import School
 
 bp = Blueprint("student", __name__)
+log = logging.getLogger("belong")
+DATABASE_GONE = (OperationalError, InterfaceError, PoolTimeout)
+
+
+@dataclass(frozen=True)
+class SchoolFace:
+    """What a form page shows of a school, kept so it can render with the database gone."""
+
+    slug: str
+    name: str
+    urgent_contact: str
+
+
+# What this process last saw of each school (a handful of rows, public text only).
+_faces: dict[str, SchoolFace] = {}
 
 
 def school_or_404(slug: str) -> School:
@@ -16,4 +36,17 @@ def school_or_404(slug: str) -> School:
     school = db.session.scalar(select(School).where(School.slug == slug))
     if school is None:
         abort(404)
+    _faces[slug] = SchoolFace(school.slug, school.name, school.urgent_contact or "")
     return school
+
+
+def school_for_form(slug: str) -> School | SchoolFace:
+    """For pages that carry a student's answers: the school, or, with the database gone,
+    what this process last saw of it, so the answers are shown again instead of lost."""
+    try:
+        return school_or_404(slug)
+    except DATABASE_GONE as exc:
+        db.session.remove()
+        log.error("database unavailable: the form is shown again from memory (%s)",
+                  type(exc).__name__)
+        return _faces.get(slug) or SchoolFace(slug, "", "")

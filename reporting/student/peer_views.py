@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 
-from flask import current_app, render_template, request
+from flask import Response, current_app, render_template, request
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, TextAreaField
 from wtforms.fields.choices import SelectChoice
@@ -15,11 +15,14 @@ from reporting.domain.peer import PEER_TAGS
 from reporting.extensions import csrf, db, limiter
 from reporting.services.delivery import dispatch
 from reporting.services.peer import request_connection
-from reporting.student import bp, school_or_404
+from reporting.student import DATABASE_GONE, SchoolFace, bp, school_for_form
 from reporting.student.forms import ReceiptKeptForm
 from reporting.student.report_form import Checkboxes
-from reporting.student.report_views import EXPIRED
+from reporting.student.report_views import EXPIRED, LIMITED
 from reporting.validators import Printable
+
+NOT_SAVED = ("We could not send your request just now, and nothing was stored. What you "
+             "chose is still here: please try again in a minute or two.")
 
 
 class PeerRequestForm(FlaskForm):
@@ -34,12 +37,42 @@ class PeerRequestForm(FlaskForm):
                                                "characters."), Printable(allow_newlines=True)])
 
 
+def _limited(_limit) -> Response:
+    """Over the limit: the request form again, with what was chosen and typed (429)."""
+    return Response(render_template("student/peer.html", form=PeerRequestForm(),
+                                    school=school_for_form(request.view_args["slug"]),
+                                    notice=LIMITED), 429)
+
+
+def _send(school, form: PeerRequestForm):
+    """Store the request and show its receipt once, or the form again with a reason."""
+    if isinstance(school, SchoolFace):  # the database is gone
+        return render_template("student/peer.html", school=school, form=form,
+                               notice=NOT_SAVED), 503
+    try:
+        submitted = request_connection(db.session, school, frozenset(form.tags.data),
+                                       form.message.data or "", form.submission_id.data)
+        db.session.commit()
+    except DATABASE_GONE:
+        db.session.remove()
+        return render_template("student/peer.html", school=school, form=form,
+                               notice=NOT_SAVED), 503
+    except BelongError as exc:
+        db.session.rollback()
+        return render_template("student/peer.html", school=school, form=form, notice=str(exc))
+    dispatch(current_app._get_current_object())
+    return render_template("student/receipt.html", school=school, peer=True,
+                           receipt=submitted.receipt, channel=submitted.case.channel,
+                           form=ReceiptKeptForm(receipt=submitted.receipt))
+
+
 @bp.route("/s/<slug>/peer", methods=["GET", "POST"])
 @csrf.exempt  # checked below, so an expired token keeps what was typed
-@limiter.limit(lambda: current_app.config["REPORT_RATE_LIMIT"], methods=["POST"])
+@limiter.limit(lambda: current_app.config["REPORT_RATE_LIMIT"], methods=["POST"],
+               on_breach=_limited)
 def peer_request(slug: str):
     """Ask for a peer supporter; the answer comes through a receipt, anonymously."""
-    school = school_or_404(slug)
+    school = school_for_form(slug)
     form = PeerRequestForm()
     if request.method == "GET":
         form.submission_id.data = secrets.token_urlsafe(24)
@@ -47,16 +80,5 @@ def peer_request(slug: str):
         form.csrf_token.errors = []
         return render_template("student/peer.html", school=school, form=form, notice=EXPIRED)
     elif form.validate():
-        try:
-            submitted = request_connection(db.session, school, frozenset(form.tags.data),
-                                           form.message.data or "", form.submission_id.data)
-            db.session.commit()
-        except BelongError as exc:
-            db.session.rollback()
-            return render_template("student/peer.html", school=school, form=form,
-                                   notice=str(exc))
-        dispatch(current_app._get_current_object())
-        return render_template("student/receipt.html", school=school, peer=True,
-                               receipt=submitted.receipt, channel=submitted.case.channel,
-                               form=ReceiptKeptForm(receipt=submitted.receipt))
+        return _send(school, form)
     return render_template("student/peer.html", school=school, form=form, notice="")

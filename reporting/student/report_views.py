@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import secrets
 
-from flask import current_app, render_template, request
+from flask import Response, current_app, render_template, request
 from sqlalchemy.exc import IntegrityError
 
 from reporting.domain.errors import Conflict
@@ -17,7 +17,7 @@ from reporting.services.directory import matching_entries
 from reporting.services.notifications import seal_address
 from reporting.services.reports import already_sent, submit_report
 from reporting.services.routing_rules import decide_for
-from reporting.student import bp, school_or_404
+from reporting.student import DATABASE_GONE, SchoolFace, bp, school_for_form, school_or_404
 from reporting.student.forms import ReceiptKeptForm
 from reporting.student.report_form import (
     STEPS,
@@ -35,7 +35,9 @@ EXPIRED = ("This page was open for a long time, so for your safety please press 
 ALREADY_SENT = ("This report was already sent, and its receipt was shown then. If you did not "
                 "keep the receipt, you can send a new report.")
 NOT_SAVED = ("We could not save your report just now, and nothing was stored. Your answers "
-             "are still here: please try again.")
+             "are still here: please try again in a minute or two.")
+LIMITED = ("Belong is receiving a lot from your connection just now, so this step was not "
+           "sent. Your answers are still here: wait a minute, then press the button again.")
 log = logging.getLogger("belong")
 
 
@@ -43,10 +45,21 @@ def _report_limit() -> str:
     return current_app.config["REPORT_RATE_LIMIT"]
 
 
-def render_step(school: School, form: ReportForm, step: Step, notice: str = "", status=200):
-    """Show one step, carrying every other answer in hidden fields."""
-    decision = (decide_for(db.session, school, routing_answers(form))
-                if step.name == "review" else None)
+def _decision(school: School | SchoolFace, form: ReportForm):
+    """The school's suggestion for the review step; None while the database is gone."""
+    if isinstance(school, SchoolFace):
+        return None
+    try:
+        return decide_for(db.session, school, routing_answers(form))
+    except DATABASE_GONE:
+        db.session.remove()
+        return None
+
+
+def render_step(school: School | SchoolFace, form: ReportForm, step: Step, notice: str = "",
+                status=200):
+    """Show one step, carrying every other answer in hidden fields (no database needed)."""
+    decision = _decision(school, form) if step.name == "review" else None
     if decision and not form.chosen_channel.data:
         form.chosen_channel.data = decision.channel.value
     return render_template("student/report.html", school=school, form=form, step=step,
@@ -66,12 +79,20 @@ def _target(form: ReportForm, step: Step) -> Step | None:
     return None
 
 
+def _limited(_limit) -> Response:
+    """Over the limit mid-report: the same step again, every answer kept (429)."""
+    school = school_for_form(request.view_args["slug"])
+    form = ReportForm()
+    page, _ = render_step(school, form, step_named(request.form.get("step")), LIMITED)
+    return Response(page, 429)
+
+
 @bp.route("/s/<slug>/report", methods=["GET", "POST"])
 @csrf.exempt  # checked below, so an expired token re-shows the step instead of losing answers
-@limiter.limit(_report_limit, methods=["POST"])
+@limiter.limit(_report_limit, methods=["POST"], on_breach=_limited)
 def report(slug: str):
     """The report form, one step per page; the last step sends it."""
-    school = school_or_404(slug)
+    school = school_or_404(slug) if request.method == "GET" else school_for_form(slug)
     form = ReportForm()
     if request.method == "GET":
         form.submission_id.data = secrets.token_urlsafe(24)
@@ -90,8 +111,10 @@ def report(slug: str):
     return _send(school, form, step)
 
 
-def _send(school: School, form: ReportForm, step: Step):
+def _send(school: School | SchoolFace, form: ReportForm, step: Step):
     """Check the files and store the report in one transaction, or keep every answer."""
+    if isinstance(school, SchoolFace):  # the database is gone: nothing can be stored
+        return render_step(school, form, step, NOT_SAVED, status=503)
     files, errors = clean_uploads(form.files.data)
     if errors:
         form.files.errors = [*errors, "Your other answers are kept: choose the files again."]
@@ -108,6 +131,11 @@ def _send(school: School, form: ReportForm, step: Step):
             return render_step(school, form, step, ALREADY_SENT)
         log.exception("a report could not be stored")
         return render_step(school, form, step, NOT_SAVED)
+    except DATABASE_GONE as exc:
+        db.session.remove()
+        log.error("a report could not be stored: database unavailable (%s)",
+                  type(exc).__name__)
+        return render_step(school, form, step, NOT_SAVED, status=503)
     except Exception:
         db.session.rollback()
         log.exception("a report could not be stored")
