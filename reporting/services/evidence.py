@@ -8,11 +8,14 @@ from dataclasses import dataclass
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from reporting import crypto
-from reporting.domain.evidence import Kind, RejectedFile, check
+from reporting.domain import images
+from reporting.domain.evidence import BY_TYPE, Kind, RejectedFile, check, stored_name
 from reporting.models import Evidence
 from reporting.models.base import new_id
 
-MAX_PIXELS = 50_000_000  # larger images are refused before they are decoded
+# Pillow's own guard, for any path that opens an image: a warning past our budget, an error
+# at twice it. Ours (domain/images.py) refuses from the header before Pillow is called.
+Image.MAX_IMAGE_PIXELS = images.MAX_PIXELS
 _PIL_FORMAT = {"image/png": "PNG", "image/jpeg": "JPEG", "image/webp": "WEBP"}
 
 
@@ -31,31 +34,45 @@ class CleanFile:
     filename: str
     kind: Kind
     data: bytes
+    pixels: int = 0  # what decoding it cost (an image's width times height)
 
 
-def _strip_metadata(kind: Kind, data: bytes, filename: str) -> bytes:
-    """Rebuild an image from its pixels alone, so EXIF (GPS, device, owner) cannot survive."""
+def _strip_metadata(kind: Kind, data: bytes, filename: str, already: int) -> tuple[bytes, int]:
+    """Rebuild an image from its pixels alone, so EXIF (GPS, device, owner) cannot survive;
+    return it with its pixel count.
+
+    The decoding budget is checked from the header (ImageTooLarge), and the size Pillow
+    reads must agree with it, before a single pixel is decoded.
+    """
+    header = images.read_header(filename, kind.content_type, data)
+    images.check_budget(filename, header, already)
     try:
-        with Image.open(io.BytesIO(data)) as image:
-            if image.width * image.height > MAX_PIXELS:
-                raise RejectedFile(f"{filename} is too large an image (over 50 megapixels).")
-            upright = ImageOps.exif_transpose(image)
-            fresh = Image.frombytes(upright.mode, upright.size, upright.tobytes())
-            if upright.mode == "P":
-                fresh.putpalette(upright.getpalette())
-            out = io.BytesIO()
-            fresh.save(out, format=_PIL_FORMAT[kind.content_type])
-            return out.getvalue()
+        with Image.open(io.BytesIO(data), formats=[_PIL_FORMAT[kind.content_type]]) as image:
+            if image.size != (header.width, header.height):
+                raise RejectedFile(f"{filename} could not be read as an image.")
+            ImageOps.exif_transpose(image, in_place=True)  # upright, if its EXIF says to turn it
+            fresh = Image.new(image.mode, image.size)  # one copy of the pixels, no metadata
+            fresh.paste(image)
+            if image.mode in ("P", "PA"):
+                fresh.putpalette(image.getpalette())
+        out = io.BytesIO()
+        fresh.save(out, format=_PIL_FORMAT[kind.content_type])
+        return out.getvalue(), header.pixels
     except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError) as exc:
         raise RejectedFile(f"{filename} could not be read as an image.") from exc
 
 
-def clean(upload: Upload, max_bytes: int) -> CleanFile:
-    """Accept a file by its content and strip image metadata, or raise RejectedFile."""
+def clean(upload: Upload, max_bytes: int, already_pixels: int = 0) -> CleanFile:
+    """Accept a file by its content and strip image metadata, or raise RejectedFile.
+
+    `already_pixels` is what the other images of the same upload cost to decode. The file
+    keeps a safe name ending in its detected kind's extension.
+    """
     name = "".join(ch for ch in upload.filename if ch.isprintable())[-200:] or "file"
     kind = check(name, upload.data, max_bytes)
-    data = _strip_metadata(kind, upload.data, name) if kind.image else upload.data
-    return CleanFile(name, kind, data)
+    data, pixels = (_strip_metadata(kind, upload.data, name, already_pixels) if kind.image
+                    else (upload.data, 0))
+    return CleanFile(stored_name(name, kind), kind, data, pixels)
 
 
 def seal_evidence(report_id: str, content_key: bytes, file: CleanFile) -> Evidence:
@@ -74,6 +91,8 @@ def seal_evidence(report_id: str, content_key: bytes, file: CleanFile) -> Eviden
 
 
 def open_evidence_name(content_key: bytes, evidence: Evidence) -> str:
-    """The original file name of a piece of evidence."""
-    return crypto.unseal(content_key, evidence.name_sealed, crypto.field_context(
+    """The file name of a piece of evidence, made safe again for files stored before names
+    were (so every page and download shows the extension of the detected kind)."""
+    name = crypto.unseal(content_key, evidence.name_sealed, crypto.field_context(
         evidence.report_id, f"evidence-name:{evidence.id}")).decode()
+    return stored_name(name, BY_TYPE.get(evidence.content_type))

@@ -20,7 +20,8 @@ def clean_uploads(files: list[FileStorage] | None, already: int = 0) -> tuple[
     for storage in chosen:
         try:
             good.append(clean(Upload(storage.filename, storage.read()),
-                              current_app.config["EVIDENCE_MAX_BYTES"]))
+                              current_app.config["EVIDENCE_MAX_BYTES"],
+                              already_pixels=sum(file.pixels for file in good)))
         except RejectedFile as exc:
             errors.append(str(exc))
     return tuple(good), errors

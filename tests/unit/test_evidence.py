@@ -4,7 +4,17 @@ from __future__ import annotations
 
 import pytest
 
-from reporting.domain.evidence import JPEG, PDF, PNG, TEXT, WEBP, RejectedFile, check, sniff
+from reporting.domain.evidence import (
+    JPEG,
+    PDF,
+    PNG,
+    TEXT,
+    WEBP,
+    RejectedFile,
+    check,
+    sniff,
+    stored_name,
+)
 
 
 @pytest.mark.parametrize("data,kind", [
@@ -44,3 +54,27 @@ def test_size_and_emptiness_are_checked():
         check("notes.txt", b"", 10)
     with pytest.raises(RejectedFile, match="larger than"):
         check("big.txt", b"x" * 11, 10)
+
+
+@pytest.mark.parametrize("name,kind,stored", [
+    ("notes.html", TEXT, "notes.txt"),
+    ("logo.SVG", TEXT, "logo.txt"),
+    ("statement.html", PDF, "statement.pdf"),
+    ("Photo.JPEG", JPEG, "Photo.jpeg"),
+    ("photo.jpg", JPEG, "photo.jpg"),
+    ("screenshot", PNG, "screenshot.png"),
+    ("C:\\Users\\me\\Desktop\\ward notes.pdf", PDF, "ward notes.pdf"),
+    ("../../etc/passwd", TEXT, "passwd.txt"),
+    ("invoice\u202egpj.exe", PNG, "invoice_gpj.png"),  # a right-to-left override
+    ("..hidden.txt", TEXT, "hidden.txt"),
+    ("<script>.txt", TEXT, "script.txt"),
+    ("Llythyr gan y Gofrestrfa – Medi.pdf", PDF, "Llythyr gan y Gofrestrfa _ Medi.pdf"),
+    ("日本語のメモ.txt", TEXT, "日本語のメモ.txt"),
+    ("...", TEXT, "file.txt"),
+    ("x" * 300 + ".pdf", PDF, "x" * 100 + ".pdf"),
+    ("old.exe", None, "old.bin"),
+])
+def test_stored_names_are_safe_and_end_in_the_detected_kind(name, kind, stored):
+    """Does a stored name lose paths, controls and odd characters, and take the kind's
+    extension?"""
+    assert stored_name(name, kind) == stored
