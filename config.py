@@ -103,9 +103,14 @@ class Config:
     # Five files of 10 MB and the form around them.
     MAX_CONTENT_LENGTH = 60 * 1024 * 1024
     LOGIN_RATE_LIMIT = "10 per minute;30 per hour"
-    RECEIPT_RATE_LIMIT = "5 per minute;20 per hour"
-    # Every step of the report form is a POST; a report takes five or six.
-    REPORT_RATE_LIMIT = "30 per minute;120 per hour"
+    # Students (reporting/student/limits.py): a campus behind one address must never be
+    # locked out, so steps count per form, and per address only what costs an Argon2id run.
+    RECEIPT_RATE_LIMIT = "60 per minute;600 per hour"  # per address: one derivation each
+    REPORT_STEP_LIMIT = "60 per minute"  # per form: a person never clicks this fast
+    REPORT_SEND_LIMIT = "5 per minute;20 per hour"  # per form: the same report sent again
+    CLIENT_SEND_LIMIT = "1200 per hour"  # per address: every form's Sends together
+    CLIENT_FLOOD_LIMIT = "3000 per minute;20000 per hour"  # per address: every student POST
+    FOLLOWUP_LIMIT = "30 per minute;120 per hour"  # per report: replies, files, sharing
     # Argon2id for passwords and receipts: OWASP / DESIGN.md minimum.
     KDF_TIME_COST = 3
     KDF_MEMORY_KIB = 64 * 1024

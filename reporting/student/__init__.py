@@ -16,6 +16,7 @@ from reporting.models import School
 bp = Blueprint("student", __name__)
 log = logging.getLogger("belong")
 DATABASE_GONE = (OperationalError, InterfaceError, PoolTimeout)
+REPORTER = "reporter"  # the session key of a student who returned with their receipt
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,11 @@ def school_or_404(slug: str) -> School:
         abort(404)
     _faces[slug] = SchoolFace(school.slug, school.name, school.urgent_contact or "")
     return school
+
+
+def face_of(school: School) -> SchoolFace:
+    """What this process last saw of a school (after a failed transaction expired it)."""
+    return _faces[school.slug]
 
 
 def school_for_form(slug: str) -> School | SchoolFace:

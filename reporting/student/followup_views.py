@@ -18,7 +18,7 @@ from reporting.models import Case, School
 from reporting.services import followup, rerouting, retention
 from reporting.services.delivery import dispatch
 from reporting.services.reports import Keys, open_receipt, reporter_keys
-from reporting.student import bp, school_or_404
+from reporting.student import REPORTER, bp, school_or_404
 from reporting.student.forms import (
     ConsentForm,
     FilesForm,
@@ -28,10 +28,10 @@ from reporting.student.forms import (
     SharingForm,
     WithdrawForm,
 )
+from reporting.student.limits import followup_limits
 from reporting.student.report_form import channel_kinds
 from reporting.student.uploads import clean_uploads
 
-REPORTER = "reporter"
 LOST = ("That receipt does not match a report here. Check each group of four and try again. If "
         "the receipt is lost, nobody can open the report for you: you can make a new report, "
         "or contact support directly.")
@@ -110,7 +110,7 @@ def your_report(slug: str):
 
 @bp.route("/s/<slug>/your-report/<action>", methods=["POST"])
 @csrf.exempt  # each form checks its own token, so an expired one keeps what was typed
-@limiter.limit(lambda: current_app.config["REPORT_RATE_LIMIT"])
+@followup_limits()
 def act_on_report(slug: str, action: str):
     """Reply, add files, change sharing, withdraw or delete, then show the page (or goodbye)."""
     school = school_or_404(slug)

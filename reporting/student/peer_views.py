@@ -12,13 +12,14 @@ from wtforms.validators import InputRequired, Length
 
 from reporting.domain.errors import BelongError
 from reporting.domain.peer import PEER_TAGS
-from reporting.extensions import csrf, db, limiter
+from reporting.extensions import csrf, db
 from reporting.services.delivery import dispatch
 from reporting.services.peer import request_connection
-from reporting.student import DATABASE_GONE, SchoolFace, bp, school_for_form
+from reporting.student import DATABASE_GONE, SchoolFace, bp, face_of, school_for_form
 from reporting.student.forms import ReceiptKeptForm
+from reporting.student.limits import robot_filled_the_honeypot, send_limits
 from reporting.student.report_form import Checkboxes
-from reporting.student.report_views import EXPIRED, LIMITED
+from reporting.student.report_views import EXPIRED, LIMITED, NOT_SENT
 from reporting.validators import Printable
 
 NOT_SAVED = ("We could not send your request just now, and nothing was stored. What you "
@@ -54,8 +55,9 @@ def _send(school, form: PeerRequestForm):
                                        form.message.data or "", form.submission_id.data)
         db.session.commit()
     except DATABASE_GONE:
+        face = face_of(school)  # read before the failed transaction is thrown away
         db.session.remove()
-        return render_template("student/peer.html", school=school, form=form,
+        return render_template("student/peer.html", school=face, form=form,
                                notice=NOT_SAVED), 503
     except BelongError as exc:
         db.session.rollback()
@@ -68,8 +70,7 @@ def _send(school, form: PeerRequestForm):
 
 @bp.route("/s/<slug>/peer", methods=["GET", "POST"])
 @csrf.exempt  # checked below, so an expired token keeps what was typed
-@limiter.limit(lambda: current_app.config["REPORT_RATE_LIMIT"], methods=["POST"],
-               on_breach=_limited)
+@send_limits(on_breach=_limited)
 def peer_request(slug: str):
     """Ask for a peer supporter; the answer comes through a receipt, anonymously."""
     school = school_for_form(slug)
@@ -79,6 +80,8 @@ def peer_request(slug: str):
     elif not form.csrf_token.validate(form):
         form.csrf_token.errors = []
         return render_template("student/peer.html", school=school, form=form, notice=EXPIRED)
+    elif robot_filled_the_honeypot():  # no person sees that field: say nothing about it
+        return render_template("student/peer.html", school=school, form=form, notice=NOT_SENT)
     elif form.validate():
         return _send(school, form)
     return render_template("student/peer.html", school=school, form=form, notice="")

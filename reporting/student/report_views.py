@@ -14,11 +14,20 @@ from reporting.extensions import csrf, db, limiter
 from reporting.models import School
 from reporting.services.delivery import dispatch
 from reporting.services.directory import matching_entries
+from reporting.services.followup import readers_of
 from reporting.services.notifications import seal_address
-from reporting.services.reports import already_sent, submit_report
+from reporting.services.reports import Submitted, already_sent, submit_report
 from reporting.services.routing_rules import decide_for
-from reporting.student import DATABASE_GONE, SchoolFace, bp, school_for_form, school_or_404
+from reporting.student import (
+    DATABASE_GONE,
+    SchoolFace,
+    bp,
+    face_of,
+    school_for_form,
+    school_or_404,
+)
 from reporting.student.forms import ReceiptKeptForm
+from reporting.student.limits import report_limits, robot_filled_the_honeypot
 from reporting.student.report_form import (
     STEPS,
     ReportForm,
@@ -36,13 +45,11 @@ ALREADY_SENT = ("This report was already sent, and its receipt was shown then. I
                 "keep the receipt, you can send a new report.")
 NOT_SAVED = ("We could not save your report just now, and nothing was stored. Your answers "
              "are still here: please try again in a minute or two.")
+NOT_SENT = ("That did not go through. Your answers are still here: please press the button "
+            "again.")
 LIMITED = ("Belong is receiving a lot from your connection just now, so this step was not "
            "sent. Your answers are still here: wait a minute, then press the button again.")
 log = logging.getLogger("belong")
-
-
-def _report_limit() -> str:
-    return current_app.config["REPORT_RATE_LIMIT"]
 
 
 def _decision(school: School | SchoolFace, form: ReportForm):
@@ -89,7 +96,7 @@ def _limited(_limit) -> Response:
 
 @bp.route("/s/<slug>/report", methods=["GET", "POST"])
 @csrf.exempt  # checked below, so an expired token re-shows the step instead of losing answers
-@limiter.limit(_report_limit, methods=["POST"], on_breach=_limited)
+@report_limits(on_breach=_limited)
 def report(slug: str):
     """The report form, one step per page; the last step sends it."""
     school = school_or_404(slug) if request.method == "GET" else school_for_form(slug)
@@ -98,6 +105,8 @@ def report(slug: str):
         form.submission_id.data = secrets.token_urlsafe(24)
         return render_step(school, form, STEPS[0])
     step = step_named(request.form.get("step"))
+    if robot_filled_the_honeypot():  # no person sees that field: say nothing about it
+        return render_step(school, form, step, NOT_SENT)
     if not form.csrf_token.validate(form):
         form.csrf_token.errors = []
         return render_step(school, form, step, EXPIRED)
@@ -132,25 +141,34 @@ def _send(school: School | SchoolFace, form: ReportForm, step: Step):
         log.exception("a report could not be stored")
         return render_step(school, form, step, NOT_SAVED)
     except DATABASE_GONE as exc:
+        face = face_of(school)  # read before the failed transaction is thrown away
         db.session.remove()
         log.error("a report could not be stored: database unavailable (%s)",
                   type(exc).__name__)
-        return render_step(school, form, step, NOT_SAVED, status=503)
+        return render_step(face, form, step, NOT_SAVED, status=503)
     except Exception:
         db.session.rollback()
         log.exception("a report could not be stored")
         return render_step(school, form, step, NOT_SAVED)
-    dispatch(current_app._get_current_object())  # tell the team a case is waiting
+    dispatch(current_app._get_current_object())  # tell the teams a case is waiting
+    return _receipt_page(school, submitted, form.grounds.data)
+
+
+def _receipt_page(school: School, submitted: Submitted, grounds: list[str] | None) -> str:
+    """The receipt, who can read the report, and matching support (for a student who is not
+    safe: the emergency routes above everything, and confidential, urgent help first)."""
+    case, not_safe = submitted.case, submitted.report.not_safe
+    also = case.also_channel
+    support = matching_entries(db.session, school, grounds, case.channel.kind,
+                               also=also.kind if also else None, not_safe=not_safe)
     return render_template("student/receipt.html", school=school, receipt=submitted.receipt,
                            form=ReceiptKeptForm(receipt=submitted.receipt),
-                           channel=submitted.case.channel,
-                           support=matching_entries(db.session, school, form.grounds.data,
-                                                    form.chosen_channel.data))
+                           not_safe=not_safe, readers=readers_of(case), support=support)
 
 
 @bp.route("/s/<slug>/report/receipt", methods=["POST"])
 @csrf.exempt  # an expired token must not cost the student their only sight of the receipt
-@limiter.limit(_report_limit)
+@limiter.limit(lambda: current_app.config["CLIENT_FLOOD_LIMIT"])
 def receipt_kept(slug: str):
     """The student confirms they kept the receipt; until then it stays on screen."""
     school = school_or_404(slug)

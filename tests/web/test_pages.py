@@ -143,8 +143,9 @@ def test_wrong_receipt_says_the_same_whatever_the_reason(client, session, school
         assert "That receipt does not match a report here." in response.get_data(as_text=True)
 
 
-def test_receipt_attempts_are_rate_limited(client, school):
-    """Are repeated receipt guesses from one client stopped with 429?"""
+def test_receipt_attempts_are_rate_limited(app, client, school, monkeypatch):
+    """Are repeated receipt guesses from one client stopped with 429 at the set limit?"""
+    monkeypatch.setitem(app.config, "RECEIPT_RATE_LIMIT", "5 per minute")
     statuses = [post_form(client, "/s/northfield/return",
                           {"receipt": "AAAA-BBBB-CCCC-DDDD-EEEE"}).status_code for _ in range(6)]
     assert statuses[:5] == [200] * 5 and statuses[5] == 429

@@ -25,7 +25,7 @@ def _kept_everything(page: str) -> None:
 def test_a_limit_hit_mid_report_shows_the_step_again(app, client, school, monkeypatch):
     """Over the report limit half-way, is the same step shown again (429) with every answer,
     the quick exit and the emergency routes, never the bare 'Too many attempts' page?"""
-    monkeypatch.setitem(app.config, "REPORT_RATE_LIMIT", "2 per minute")
+    monkeypatch.setitem(app.config, "REPORT_STEP_LIMIT", "2 per minute")
     data = {**start(client), **NOT_SAFE}
     assert post_step(client, "safety", data).status_code == 200
     assert post_step(client, "what", data).status_code == 200
@@ -89,10 +89,10 @@ def test_a_peer_request_survives_a_limit_and_a_lost_database(own_app, monkeypatc
 
     data = {"csrf_token": CSRF.search(page).group(1), "tags": ["race"],
             "message": "Someone who has been through placement as the only Black student."}
-    monkeypatch.setitem(own.config, "REPORT_RATE_LIMIT", "0 per minute")
+    monkeypatch.setitem(own.config, "REPORT_SEND_LIMIT", "0 per minute")
     limited = client.post("/s/northfield/peer", data=data)
     assert limited.status_code == 429 and data["message"] in limited.text
-    monkeypatch.setitem(own.config, "REPORT_RATE_LIMIT", "30 per minute")
+    monkeypatch.setitem(own.config, "REPORT_SEND_LIMIT", "30 per minute")
     _lose_the_database(own, path)
     lost = client.post("/s/northfield/peer", data=data)
     assert lost.status_code == 503 and data["message"] in lost.text
