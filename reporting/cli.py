@@ -268,6 +268,23 @@ def worker_command(burst: bool) -> None:
     run_worker(str(redis_url), burst=burst)
 
 
+@click.command("check-deployment")
+@with_appcontext
+@click.option("--http-url", default=None, metavar="URL",
+              help="The site's plain-http address, to test its redirect to https (default: "
+              "BELONG_BASE_URL's host on port 80).")
+def check_deployment_command(http_url: str | None) -> None:
+    """Check a live install (HTTPS, proxy, secrets, Redis, database, files, mail, jobs,
+    escrow); print what is wrong and exit 1 on any FAIL."""
+    from reporting import deployment_check
+
+    results = deployment_check.run_checks(current_app._get_current_object(), http_url)
+    for line in deployment_check.report(results):
+        click.echo(line)
+    if deployment_check.failed(results):
+        raise SystemExit(1)
+
+
 @click.command("demo")
 @with_appcontext
 def demo_command() -> None:
@@ -300,5 +317,5 @@ def init_app(app: Flask) -> None:
                     set_retention_command, audit_verify_command, purge_expired_command,
                     purge_again_command, backup_command,
                     send_notifications_command, sla_check_command, worker_command,
-                    demo_command):
+                    check_deployment_command, demo_command):
         app.cli.add_command(command)
