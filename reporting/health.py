@@ -49,6 +49,15 @@ def _is_probe(address: str | None) -> bool:
         return False
 
 
+def _forwarded_for() -> int:
+    """How many addresses the proxies put in X-Forwarded-For: a count, never an address.
+
+    With BELONG_PROXY_HOPS right, it equals the hop count; `check-deployment` compares them
+    (a wrong count gives every client the proxy's address: one shared rate limit)."""
+    header = request.headers.get("X-Forwarded-For", "")
+    return len([part for part in header.split(",") if part.strip()])
+
+
 @bp.get("/healthz")
 @limiter.exempt
 def healthz():
@@ -56,5 +65,6 @@ def healthz():
     checks = {"database": _database(), "redis": _redis()}
     healthy = all(state in ("ok", "not configured") for state in checks.values())
     body = {"status": "ok" if healthy else "unavailable", **checks,
-            "scheme": request.scheme, "client_is_probe": _is_probe(request.remote_addr)}
+            "scheme": request.scheme, "client_is_probe": _is_probe(request.remote_addr),
+            "forwarded_for": _forwarded_for()}
     return jsonify(body), 200 if healthy else 503

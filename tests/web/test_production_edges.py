@@ -83,7 +83,7 @@ def test_healthz_says_what_answers_and_nothing_else(production):
     response = _https_client(production).get("/healthz", base_url=HTTPS)
     assert response.status_code == 200 and "Set-Cookie" not in response.headers
     assert response.json == {"status": "ok", "database": "ok", "redis": "not configured",
-                             "scheme": "https", "client_is_probe": False}
+                             "scheme": "https", "client_is_probe": False, "forwarded_for": 0}
 
 
 def test_with_the_database_gone_pages_say_try_again_shortly(monkeypatch, tmp_path):
