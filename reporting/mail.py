@@ -13,6 +13,8 @@ from collections.abc import Mapping
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 
+from reporting.domain.addresses import one_address
+
 log = logging.getLogger("belong.mail")
 
 BACKENDS = ("console", "smtp")
@@ -48,7 +50,8 @@ class Mailer:
         self.sender = str(config.get("MAIL_FROM") or "belong@localhost")
 
     def message(self, to: str, subject: str, body: str) -> EmailMessage:
-        """Build a plain-text message; a header with a line break is refused (MailError)."""
+        """Build a plain-text message to exactly one address; a header with a line break, or
+        a recipient that is not one plain address, is refused (MailError)."""
         message = EmailMessage()
         try:
             message["From"] = self.sender
@@ -56,6 +59,9 @@ class Mailer:
             message["Subject"] = subject
         except ValueError:
             raise MailError("malformed header") from None
+        # SMTP sends to every address the To header parses to: it must be exactly one.
+        if one_address(to) is None or len(message["To"].addresses) != 1:
+            raise MailError("the recipient is not exactly one address")
         message["Date"] = formatdate(usegmt=True)
         # The sender's domain, not this machine's hostname, in the Message-ID.
         message["Message-ID"] = make_msgid(domain=self.sender.rpartition("@")[2] or None)

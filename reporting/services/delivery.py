@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from reporting import job_queue
 from reporting.crypto import CryptoError
+from reporting.domain.addresses import one_address
 from reporting.extensions import db
 from reporting.mail import Mailer, MailError, MailUnavailable
 from reporting.models import OutboxMessage, School, StaffUser
@@ -150,6 +151,8 @@ def _reply_email(session: Session, config: Mapping, row: OutboxMessage) -> Email
         address = open_address(config, row.address_sealed)
     except CryptoError:
         return None  # sealed under a key this server no longer has
+    if one_address(address) is None:
+        return None  # kept before addresses were checked: never retried, never sent
     link = f"{config['BASE_URL']}/s/{school.slug}/return"
     return Email(address, REPLY_SUBJECT, REPLY_BODY.format(link=link), (row,))
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
@@ -12,6 +11,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from reporting import crypto
+from reporting.domain.addresses import one_address
 from reporting.domain.errors import Conflict
 from reporting.domain.roles import Role
 from reporting.models import (
@@ -27,7 +27,6 @@ from reporting.services import audit
 
 PRIVATE_KEY_CONTEXT = b"belong/staff-private-key"
 MIN_PASSWORD = 12
-EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]+$")
 
 
 @dataclass(frozen=True)
@@ -78,7 +77,7 @@ def create_staff(
 ) -> NewStaff:
     """Create an account with its key pair; handlers join their role's channel."""
     email = email.strip().lower()
-    if not EMAIL.match(email):
+    if one_address(email) is None:
         raise Conflict(f"{email!r} is not an email address")
     if session.scalar(select(StaffUser.id).where(StaffUser.email == email)) is not None:
         raise Conflict(f"an account for {email} already exists")

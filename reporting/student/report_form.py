@@ -26,6 +26,7 @@ from wtforms.validators import InputRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from reporting.domain import report as answers
+from reporting.domain.addresses import one_address
 from reporting.domain.report import (
     IDENTITY_FIELDS,
     Ground,
@@ -43,7 +44,6 @@ from reporting.services.reports import Draft
 from reporting.validators import Printable
 
 MONTH = re.compile(r"^(\d{4})-(\d{2})$")
-EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]+$")
 
 
 def options(pairs: list[tuple[str, str]]) -> list[SelectChoice]:
@@ -133,9 +133,10 @@ class ReportForm(FlaskForm):
 
     def validate_notify_me(self, field) -> None:
         if field.data and (self.identity.data != "named"
-                           or not EMAIL.match((self.contact.data or "").strip())):
+                           or one_address(self.contact.data) is None):
             raise ValidationError("To get reply emails, give your name and an email address "
-                                  "above, or untick this.")
+                                  "above (one address, like name@example.ac.uk), or untick "
+                                  "this.")
 
     def validate_name(self, field) -> None:
         if self.identity.data == "named" and not (field.data or "").strip():

@@ -174,6 +174,20 @@ def test_a_refused_address_stays_queued_and_others_still_go(app, session, school
     assert STUDENT not in caplog.text and "@" not in caplog.text
 
 
+def test_an_address_kept_before_checks_that_lists_two_is_dropped_unsent(app, session, school,
+                                                                       smtp, mailer):
+    """Is a reply email to "a@b.example,postmaster" (stored before addresses were checked)
+    dropped, neither sent to either address nor retried?"""
+    report = make_report(session, school).report
+    report.notify_email_sealed = seal_address(app.config, "a@b.example,postmaster")
+    notify_reporter(session, report)
+    session.commit()
+
+    assert send_due(session, app.config, mailer, utcnow()) == 0
+    assert smtp.messages == [] and all(row.sent_at for row in outbox(session))
+    assert send_due(session, app.config, mailer, utcnow()) == 0
+
+
 def test_a_deactivated_handler_gets_nothing(app, session, school, smtp, mailer):
     """Is a row for an account deactivated since it was queued dropped, not sent?"""
     staff = handler(session, school)

@@ -49,6 +49,13 @@ def test_duplicate_email_and_short_password_are_refused(session, school):
         factories.make_staff(session, school, Role.ADMIN, email="b@n.example", password="short")
 
 
+@pytest.mark.parametrize("email", ["a@b.example,postmaster", "Ada <a@b.example>", "ada"])
+def test_a_staff_email_is_exactly_one_address(session, school, email):
+    """Is an account refused whose email would send its notifications to two addresses?"""
+    with pytest.raises(Conflict, match="is not an email address"):
+        factories.make_staff(session, school, Role.PASTORAL_OFFICER, email=email)
+
+
 def test_sign_in_refuses_wrong_password_and_unknown_user_alike(session, school):
     """Do a wrong password and an unknown email raise the same error, both audited?"""
     user = factories.make_staff(session, school, Role.ADMIN)

@@ -68,3 +68,12 @@ def test_unknown_mail_backend_setting_is_refused(clean_env, tmp_path):
     clean_env.setenv("MAIL_BACKEND", "sendmail")
     with pytest.raises(ConfigError, match="MAIL_BACKEND"):
         config_class("test")(tmp_path).load()
+
+
+@pytest.mark.parametrize("to", ["a@b.example,postmaster", "a@b.example, c@d.example",
+                                "undisclosed: a@b.example, c@d.example;",
+                                "Ada <a@b.example>, c@d.example", "postmaster"])
+def test_a_recipient_that_is_not_exactly_one_address_is_refused(to):
+    """Can a recipient smuggle in a second address (a list, a group) or none at all?"""
+    with pytest.raises(MailError, match="not exactly one address"):
+        Mailer({"MAIL_BACKEND": "console"}).message(to, "Hello", "body")

@@ -227,6 +227,16 @@ def test_reply_emails_need_a_name_and_an_email_address(client, school):
     assert "To get reply emails, give your name and an email address" in page
 
 
+@pytest.mark.parametrize("contact", ["a@b.example,postmaster", "a@b.example; c@d.example",
+                                     "Ada <a@b.example>", "ada@example"])
+def test_reply_emails_go_to_exactly_one_address(client, school, contact):
+    """Is a contact that is a list, a named address or no address refused for reply emails?"""
+    data = {**start(client), **ANSWERS, "identity": "named", "name": "Ada",
+            "contact": contact, "notify_me": "y"}
+    page = post_step(client, "wishes", data).get_data(as_text=True)
+    assert "(one address, like name@example.ac.uk)" in page and 'value="wishes"' in page
+
+
 def test_opting_in_to_reply_emails_queues_one_when_staff_reply(client, app, session, school):
     """After opting in, does a staff reply queue a 'reply waiting' email to that address only?"""
     officer = factories.make_staff(session, school, Role.PASTORAL_OFFICER)
