@@ -32,6 +32,8 @@ class Case(db.Model):
         # The queue: a channel's cases, urgent first, then by the nearest deadline.
         Index("ix_cases_queue", "school_id", "channel_id", "urgent", "due_at"),
         Index("ix_cases_status", "school_id", "channel_id", "status"),
+        # The second team's queue (a case shared by two teams: DESIGN.md, Routing).
+        Index("ix_cases_also", "school_id", "also_channel_id"),
     )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
@@ -39,7 +41,12 @@ class Case(db.Model):
     report_id: Mapped[str] = mapped_column(
         ForeignKey("reports.id", ondelete="CASCADE"), unique=True
     )
+    # The team that leads the case: its deadlines, statistics, claim and re-routes.
     channel_id: Mapped[int] = mapped_column(ForeignKey("channels.id"))
+    # A second team that shares the case (a routing rule's `also`): its handlers hold the
+    # keys, see it in their queue and may read it, acknowledge it, write to the student and
+    # add notes; the identity key reaches them only if the student shared it with them.
+    also_channel_id: Mapped[int | None] = mapped_column(ForeignKey("channels.id"))
     # 'report', or 'peer_connection' (a request to talk to a peer supporter).
     kind: Mapped[str] = mapped_column(String(20), default="report")
     status: Mapped[str] = mapped_column(String(30), default=CaseStatus.SUBMITTED.value)
@@ -60,7 +67,8 @@ class Case(db.Model):
     __mapper_args__ = {"version_id_col": version}
 
     report: Mapped[Report] = relationship()
-    channel: Mapped[Channel] = relationship()
+    channel: Mapped[Channel] = relationship(foreign_keys=[channel_id])
+    also_channel: Mapped[Channel | None] = relationship(foreign_keys=[also_channel_id])
     assignee: Mapped[StaffUser | None] = relationship()
     events: Mapped[list[CaseEvent]] = relationship(
         order_by="CaseEvent.id", cascade="all, delete-orphan", back_populates="case"
@@ -79,6 +87,11 @@ class Case(db.Model):
     def case_status(self) -> CaseStatus:
         """The status as an enum member."""
         return CaseStatus(self.status)
+
+    @property
+    def teams(self) -> list[Channel]:
+        """Every team that can read the case, the lead first."""
+        return [self.channel] + ([self.also_channel] if self.also_channel else [])
 
 
 class CaseEvent(db.Model):
@@ -112,11 +125,15 @@ class Message(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     author: Mapped[str] = mapped_column(String(10))
     staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id", ondelete="SET NULL"))
+    # The team a handler wrote for (a shared case has two); the student sees its name.
+    channel_id: Mapped[int | None] = mapped_column(ForeignKey("channels.id",
+                                                              ondelete="SET NULL"))
     # Handlers choose whether the student sees their name; otherwise only the channel.
     signed: Mapped[bool] = mapped_column(Boolean, default=False)
     body_sealed: Mapped[bytes] = mapped_column(LargeBinary)
 
     staff: Mapped[StaffUser | None] = relationship()
+    channel: Mapped[Channel | None] = relationship()
 
 
 class CaseNote(db.Model):

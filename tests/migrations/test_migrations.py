@@ -10,6 +10,7 @@ from flask_migrate import downgrade, upgrade
 from sqlalchemy import inspect, text
 from sqlalchemy.orm import Session
 
+from reporting.domain.roles import Role
 from reporting.extensions import db
 from tests import factories
 
@@ -53,3 +54,28 @@ def test_every_revision_goes_down_and_up_with_data(app, migrated):
             assert connection.execute(text("SELECT version_num FROM alembic_version")).scalar() \
                 == revision
     assert {t.name for t in db.metadata.sorted_tables} <= set(inspect(db.engine).get_table_names())
+
+
+def test_going_below_shared_cases_leaves_only_the_lead_team_with_keys(app, migrated):
+    """Undoing the shared-cases revision: does the second team lose its keys (the older code
+    could neither show nor scope them), the lead team and the student keep theirs?"""
+    with Session(db.engine) as session:
+        school = factories.make_school(session)
+        lead = factories.make_staff(session, school, Role.INSTITUTIONAL_OFFICER)
+        second = factories.make_staff(session, school, Role.PASTORAL_OFFICER)
+        factories.make_report(session, school, not_safe=True)
+        session.commit()
+        lead_id, second_id = lead.id, second.id
+    downgrade(revision="5d1e2a7c9b04")
+    with db.engine.connect() as connection:
+        holders = connection.execute(text(
+            "SELECT holder, staff_id FROM wrapped_keys WHERE scope = 'content'")).all()
+        assert "also_channel_id" not in {c["name"] for c in inspect(connection).get_columns(
+            "cases")}
+    assert sorted(holders, key=str) == sorted(
+        [("escrow", None), ("reporter", None), ("staff", lead_id)], key=str)
+    assert second_id not in {staff for _, staff in holders}
+    upgrade()
+    with db.engine.connect() as connection:
+        assert connection.execute(text(
+            "SELECT count(*) FROM cases WHERE also_channel_id IS NULL")).scalar() == 1
