@@ -88,6 +88,17 @@ STUDENT_WORDS = {
 }
 
 
+# A case shared by two teams (DESIGN.md, Routing) has one lead: the team it is routed to.
+# The second team reads it and may do these; claiming, assigning, every other move,
+# outcomes, re-routes and legal holds stay with the lead team.
+SHARING_TEAM_MAY = frozenset({Action.ACKNOWLEDGE.value, "message", "note"})
+
+
+def may_act(action: str, leads: bool) -> bool:
+    """May a handler of the lead team (leads=True) or of the sharing team do this?"""
+    return leads or action in SHARING_TEAM_MAY
+
+
 def next_status(status: CaseStatus, action: Action) -> CaseStatus:
     """The status an action leads to, or InvalidTransition."""
     try:

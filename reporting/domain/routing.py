@@ -188,7 +188,7 @@ def route(answers: Answers, rules: tuple[Rule, ...] | None = None) -> Decision:
 
 BASELINE = """\
 # The rules DESIGN.md sets out; a school can change them.
-when not_safe then institutional also pastoral urgent because You told us you are not safe right now, so this goes straight to the people who handle safeguarding, who will bring in pastoral support.
+when not_safe then institutional also pastoral urgent because You told us you are not safe right now, so this goes straight to the people who handle safeguarding, and to pastoral support at the same time.
 when wants formal then institutional because You asked for a formal complaint or investigation, which only the complaints and EDI office can open.
 when wants peer and urgency is not high then peer because You asked to talk to a student who has been through something similar.
 when urgency is high then pastoral urgent because You said it is urgent, so a pastoral officer will pick it up first.

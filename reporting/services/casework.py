@@ -10,7 +10,7 @@ from reporting.domain import sla
 from reporting.domain.cases import Action, CaseStatus, next_status
 from reporting.domain.errors import BelongError
 from reporting.domain.report import MESSAGE_MAX
-from reporting.models import Case, CaseEvent, Message, StaffUser, WrappedKey
+from reporting.models import Case, CaseEvent, Channel, Message, StaffUser, WrappedKey
 from reporting.models.base import new_id, utcnow
 from reporting.services import audit, stats
 from reporting.services.reports import CONTENT, IDENTITY, Keys, wrap_context
@@ -50,6 +50,14 @@ def transition(session: Session, case: Case, action: Action, *, actor_kind: str,
     return after
 
 
+def team_of(user: StaffUser, case: Case) -> Channel | None:
+    """The team a handler works on this case for: the lead team, else the sharing team."""
+    for team in case.teams:
+        if team.id in user.channel_ids:
+            return team
+    return None
+
+
 def staff_keys(session: Session, user: StaffUser, private_key: bytes, case: Case) -> Keys:
     """Unwrap a handler's keys for a case; identity only if the student shared it with them."""
     wrapped = dict(session.execute(select(WrappedKey.scope, WrappedKey.wrapped).where(
@@ -84,7 +92,9 @@ def open_message(keys: Keys, case: Case, message: Message) -> str:
 def post_staff_message(session: Session, user: StaffUser, keys: Keys, case: Case, text: str,
                        *, signed: bool = False, ask_reporter: bool = False) -> Message:
     """A handler writes to the student; optionally waiting for their answer."""
-    message = seal_message(case, keys, text, author="staff", staff_id=user.id, signed=signed)
+    team = team_of(user, case)
+    message = seal_message(case, keys, text, author="staff", staff_id=user.id, signed=signed,
+                           channel_id=team.id if team else None)
     case.events.append(CaseEvent(actor_kind="staff", actor_id=user.id, action="staff_message",
                                  from_status=case.status, to_status=case.status, at=utcnow()))
     stats.refresh(session, case)

@@ -144,7 +144,9 @@ def build(session: Session, filters: Filters) -> Dashboard:
     by_channel = _cells(marginals["channel"], {k.value: CHANNEL_LABELS[k] for k in ChannelKind})
     total_text = (next(c.shown for c in by_channel if c.key == filters.channel)
                   if filters.channel else disclosure.count_text(total))
-    overdue = session.scalar(select(func.count(Case.id)).join(Channel).where(
+    # A shared case is counted once, with the team that leads it.
+    overdue = session.scalar(select(func.count(Case.id)).join(
+        Channel, Channel.id == Case.channel_id).where(
         Case.school_id == filters.school_id, Case.due_at < utcnow(),
         Case.status.not_in(FINISHED),
         *([Channel.kind == filters.channel] if filters.channel else [])))

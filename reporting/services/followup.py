@@ -11,12 +11,12 @@ from sqlalchemy.orm import Session
 from reporting.domain.cases import Action, CaseStatus
 from reporting.domain.errors import BelongError
 from reporting.domain.roles import ChannelKind
-from reporting.models import Case, OutboxMessage, ReportChoice, WrappedKey
+from reporting.models import Case, Channel, OutboxMessage, ReportChoice, WrappedKey
 from reporting.services import audit
 from reporting.services.casework import open_message, seal_message, transition
 from reporting.services.evidence import CleanFile, open_evidence_name, seal_evidence
 from reporting.services.notifications import notify_handlers
-from reporting.services.queries import channel_handlers
+from reporting.services.queries import team_handlers
 from reporting.services.reports import IDENTITY, Keys, read_fields, wrap_for_handlers
 
 
@@ -31,6 +31,23 @@ class ShownMessage:
 
 
 @dataclass(frozen=True)
+class Readers:
+    """Who can read a report, as the student is told: its teams (the lead first) and, for a
+    named report, those of them that see the name (None when anonymous)."""
+
+    teams: list[Channel]
+    named_to: list[Channel] | None
+
+
+def readers_of(case: Case) -> Readers:
+    """The teams that hold the case's keys, and which of them the student shared their
+    name with (what the receipt and the follow-up page say)."""
+    shared = set(case.report.chosen("share_identity"))
+    return Readers(case.teams, None if case.report.anonymous
+                   else [team for team in case.teams if team.kind in shared])
+
+
+@dataclass(frozen=True)
 class ReporterView:
     """Everything the receipt holder may see of their report."""
 
@@ -39,6 +56,7 @@ class ReporterView:
     messages: list[ShownMessage]
     files: list[tuple[str, str]]  # (name, type)
     shared_with: list[str]
+    readers: Readers
 
 
 def reporter_view(case: Case, keys: Keys) -> ReporterView:
@@ -47,8 +65,8 @@ def reporter_view(case: Case, keys: Keys) -> ReporterView:
         ShownMessage(
             from_student=m.author == "reporter",
             author="You" if m.author == "reporter" else (
-                f"{m.staff.display_name}, {case.channel.name}" if m.signed and m.staff
-                else case.channel.name),
+                f"{m.staff.display_name}, {(m.channel or case.channel).name}"
+                if m.signed and m.staff else (m.channel or case.channel).name),
             at=m.created_at,
             text=open_message(keys, case, m),
         )
@@ -56,7 +74,7 @@ def reporter_view(case: Case, keys: Keys) -> ReporterView:
     ]
     files = [(open_evidence_name(keys.content, e), e.content_type) for e in case.report.evidence]
     return ReporterView(case, read_fields(case.report, keys), messages, files,
-                        case.report.chosen("share_identity"))
+                        case.report.chosen("share_identity"), readers_of(case))
 
 
 def _still_open(case: Case) -> None:
@@ -94,7 +112,8 @@ def change_sharing(session: Session, case: Case, keys: Keys,
     """Change which channels may see the student's name and contact.
 
     Narrowing removes the identity key from the case's handlers at once; widening
-    wraps it for them. Only the student holds the key to do either.
+    wraps it for them, team by team (a shared case has two). Only the student holds the
+    key to do either.
     """
     report = case.report
     if report.anonymous or keys.identity is None:
@@ -104,9 +123,8 @@ def change_sharing(session: Session, case: Case, keys: Keys,
     session.execute(delete(WrappedKey).where(
         WrappedKey.report_id == report.id, WrappedKey.scope == IDENTITY,
         WrappedKey.holder == "staff"))
-    if case.channel.channel_kind in channels:
-        session.add_all(wrap_for_handlers(report.id, IDENTITY, keys.identity,
-                                          channel_handlers(session, case.channel_id)))
+    _, named = team_handlers(session, case.teams, {c.value for c in channels})
+    session.add_all(wrap_for_handlers(report.id, IDENTITY, keys.identity, named))
     _audit(session, case, "case.sharing_changed", channels=sorted(channels))
 
 

@@ -8,7 +8,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from reporting import crypto
-from reporting.domain.cases import Action
+from reporting.domain.cases import Action, may_act
 from reporting.domain.errors import BelongError, Conflict
 from reporting.domain.report import MESSAGE_MAX
 from reporting.models import Case, CaseNote, ChannelMembership, StaffUser
@@ -34,6 +34,19 @@ def find_case(session: Session, user: StaffUser, case_id: str) -> Case:
     if case is None:
         raise CaseNotFound("There is no such case in your queue.")
     return case
+
+
+def leads(user: StaffUser, case: Case) -> bool:
+    """Is the handler in the team that leads the case (not only the one it is shared with)?"""
+    return case.channel_id in user.channel_ids
+
+
+def check_may(user: StaffUser, case: Case, action: str) -> None:
+    """Refuse what only the lead team may do to a shared case (domain.cases decides)."""
+    if not may_act(action, leads(user, case)):
+        raise BelongError(f"{case.channel.name} leads this case, so only they can do that. "
+                          "Your team can read it, acknowledge it, write to the student and "
+                          "add notes.")
 
 
 def check_version(case: Case, seen: int | None) -> None:

@@ -38,17 +38,24 @@ def next_digest(now: datetime) -> datetime:
     return today if now < today else today + timedelta(days=1)
 
 
+def _attention(session: Session, case: Case) -> list[StaffUser]:
+    """Who hears of a case: its assignee (or else the lead team), and the team it is shared
+    with, each once."""
+    lead = ([case.assignee] if case.assignee_id and case.assignee
+            else channel_handlers(session, case.channel_id))
+    shared = channel_handlers(session, case.also_channel_id) if case.also_channel_id else []
+    return list({handler.id: handler for handler in lead + shared}.values())
+
+
 def notify_handlers(session: Session, case: Case,
                     handlers: list[StaffUser] | None = None) -> None:
-    """Tell each handler of the case's channel that a case needs attention."""
+    """Tell each handler of the case's teams (or the given ones) that it needs attention."""
     now = utcnow()
     session.add_all(
         OutboxMessage(kind="case_attention", staff_id=handler.id, school_id=case.school_id,
                       deliver_after=now if handler.notify_mode == "immediate"
                       else next_digest(now))
-        for handler in ([case.assignee] if case.assignee_id and case.assignee else
-                        channel_handlers(session, case.channel_id) if handlers is None
-                        else handlers)
+        for handler in (_attention(session, case) if handlers is None else handlers)
     )
 
 

@@ -34,6 +34,7 @@ def request_connection(session: Session, school: School, tags: frozenset[str],
         responsible=Responsible.UNKNOWN, impact=Impact.LITTLE, urgency=Urgency.LOW,
         grounds=frozenset(), wants=frozenset({Want.PEER}), occurred_kind=When.UNSURE,
         chosen_channel=ChannelKind.PEER,
+        also_shown=frozenset(),  # a peer request is never shared with a second team
     ), submission_id)
     submitted.case.kind = "peer_connection"
     stats.refresh(session, submitted.case)
@@ -71,6 +72,7 @@ def accept(session: Session, user: StaffUser, case: Case) -> None:
     if case.kind != "peer_connection":
         raise BelongError("Only requests to talk to a peer can be accepted.")
     handling.claim(session, user, case)
+    case.also_channel_id = None  # from now on it is one supporter's conversation
     session.execute(delete(WrappedKey).where(
         WrappedKey.report_id == case.report_id, WrappedKey.holder == "staff",
         WrappedKey.staff_id != user.id))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import case as when
@@ -29,10 +30,13 @@ class QueueFilter:
 
 
 def visible_to(user: StaffUser, channel_id: int | None = None) -> list:
-    """Conditions for the cases a handler may see: their school and channels, and a peer
-    request only while nobody has accepted it, or once they have."""
+    """Conditions for the cases a handler may see: their school and channels (the team that
+    leads a case, or the second team it is shared with), and a peer request only while
+    nobody has accepted it, or once they have."""
     channels = user.channel_ids if channel_id is None else user.channel_ids & {channel_id}
-    conditions = [Case.school_id == user.school_id, Case.channel_id.in_(channels or {0})]
+    conditions = [Case.school_id == user.school_id,
+                  or_(Case.channel_id.in_(channels or {0}),
+                      Case.also_channel_id.in_(channels or {0}))]
     if any(m.channel.kind == "peer" for m in user.memberships):  # peer requests live there
         conditions.append(or_(Case.kind != "peer_connection", Case.assignee_id.is_(None),
                               Case.assignee_id == user.id))
@@ -58,7 +62,8 @@ def handler_queue(session: Session, user: StaffUser, wanted: QueueFilter) -> tup
     total = session.scalar(select(func.count()).select_from(Case).where(*conditions))
     cases = session.scalars(
         select(Case)
-        .options(joinedload(Case.channel), joinedload(Case.assignee))
+        .options(joinedload(Case.channel), joinedload(Case.also_channel),
+                 joinedload(Case.assignee))
         .where(*conditions)
         .order_by(Case.urgent.desc(), Case.due_at.asc().nulls_last(), Case.created_at)
         .limit(PAGE_SIZE).offset((wanted.page - 1) * PAGE_SIZE)
@@ -77,7 +82,8 @@ def status_counts(session: Session, user: StaffUser) -> dict[str, int]:
 
 
 def channel_overview(session: Session, school_id: int) -> list[tuple[Channel, int, int]]:
-    """Each channel of a school with its number of cases and of urgent cases."""
+    """Each channel of a school with its number of cases and of urgent cases (a shared case
+    counts once, with the team that leads it)."""
     rows = session.execute(
         select(Channel, func.count(Case.id), func.count(when((Case.urgent.is_(True), 1))))
         .outerjoin(Case, Case.channel_id == Channel.id)
@@ -102,3 +108,18 @@ def channel_handlers(session: Session, channel_id: int) -> list[StaffUser]:
         .join(ChannelMembership, ChannelMembership.staff_id == StaffUser.id)
         .where(ChannelMembership.channel_id == channel_id, StaffUser.active.is_(True))
     ))
+
+
+def team_handlers(session: Session, teams: list[Channel],
+                  identity_kinds: Iterable[str]) -> tuple[list[StaffUser], list[StaffUser]]:
+    """The active handlers of every team of a case, each once; and those of them in a team
+    the student shared their identity with."""
+    shared = set(identity_kinds)
+    everyone: dict[int, StaffUser] = {}
+    named: dict[int, StaffUser] = {}
+    for team in teams:
+        for handler in channel_handlers(session, team.id):
+            everyone.setdefault(handler.id, handler)
+            if team.kind in shared:
+                named.setdefault(handler.id, handler)
+    return list(everyone.values()), list(named.values())

@@ -23,7 +23,7 @@ from reporting.domain.report import (
     When,
 )
 from reporting.domain.roles import ChannelKind
-from reporting.domain.routing import Answers
+from reporting.domain.routing import Answers, Decision
 from reporting.models import (
     Case,
     CaseEvent,
@@ -38,7 +38,7 @@ from reporting.models.base import new_id, utcnow
 from reporting.services import audit, stats
 from reporting.services.evidence import CleanFile, seal_evidence
 from reporting.services.notifications import notify_handlers
-from reporting.services.queries import channel_handlers
+from reporting.services.queries import team_handlers
 from reporting.services.routing_rules import decide_for
 from reporting.services.sla_policy import policy_for
 
@@ -69,6 +69,9 @@ class Draft:
     identity: dict[str, str] = field(default_factory=dict)  # empty when anonymous
     share_identity_with: frozenset[ChannelKind] = frozenset()
     chosen_channel: ChannelKind | None = None
+    # The second teams the student was told would share the report (None: the caller showed
+    # none in particular, so the rules decide). A team the student was not told of never is.
+    also_shown: frozenset[ChannelKind] | None = None
     files: tuple[CleanFile, ...] = ()
     notify_address_sealed: bytes | None = None  # sealed by notifications.seal_address
 
@@ -106,9 +109,10 @@ def wrap_for_handlers(report_id: str, scope: str, key: bytes,
 
 
 def _wraps(report_id: str, school: School, reporter_key: bytes, keys: Keys,
-           handlers: list[StaffUser], identity_visible: bool) -> list[WrappedKey]:
+           readers: list[StaffUser], named_readers: list[StaffUser]) -> list[WrappedKey]:
     wraps = []
-    for scope, key in ((CONTENT, keys.content), (IDENTITY, keys.identity)):
+    for scope, key, handlers in ((CONTENT, keys.content, readers),
+                                 (IDENTITY, keys.identity, named_readers)):
         context = wrap_context(report_id, scope)
         wraps += [
             WrappedKey(scope=scope, holder="escrow",
@@ -116,9 +120,17 @@ def _wraps(report_id: str, school: School, reporter_key: bytes, keys: Keys,
             WrappedKey(scope=scope, holder="reporter",
                        wrapped=crypto.seal(reporter_key, key, REPORTER_CONTEXT + context)),
         ]
-        if scope == CONTENT or identity_visible:
-            wraps += wrap_for_handlers(report_id, scope, key, handlers)
+        wraps += wrap_for_handlers(report_id, scope, key, handlers)
     return wraps
+
+
+def second_team(decision: Decision, chosen: ChannelKind,
+                shown: frozenset[ChannelKind] | None) -> ChannelKind | None:
+    """The team that shares the case with the lead: the rule's `also`, only while the
+    student keeps the recommended lead team and only if they were told of it."""
+    if chosen is not decision.channel:
+        return None  # the student chose another team: only that team reads the report
+    return next((kind for kind in decision.also if shown is None or kind in shown), None)
 
 
 def already_sent(session: Session, submission_id: str | None) -> bool:
@@ -143,6 +155,8 @@ def submit_report(session: Session, school: School, draft: Draft,
         named=bool(draft.identity)))
     chosen = draft.chosen_channel or decision.channel
     channel = school.channel(chosen)
+    also_kind = second_team(decision, chosen, draft.also_shown)
+    also = school.channel(also_kind) if also_kind else None
     receipt = receipts.new_receipt()
     reporter_key = crypto.derive_keys(receipts.normalise(receipt), school.receipt_salt,
                                       crypto.KdfParams.decode(school.receipt_kdf_params))
@@ -168,14 +182,16 @@ def submit_report(session: Session, school: School, draft: Draft,
         + [ReportChoice(question="share_identity", value=c.value)
            for c in sorted(draft.share_identity_with) if draft.identity]
     )
-    identity_visible = bool(draft.identity) and chosen in draft.share_identity_with
-    handlers, policy = channel_handlers(session, channel.id), policy_for(channel)
+    teams = [channel] + ([also] if also else [])
+    handlers, named_handlers = team_handlers(
+        session, teams, draft.share_identity_with if draft.identity else ())
+    policy = policy_for(channel)  # the lead team's deadlines
     report.wrapped_keys = _wraps(report_id, school, reporter_key.key, keys,
-                                 handlers, identity_visible)
+                                 handlers, named_handlers)
     report.evidence = [seal_evidence(report_id, keys.content, f) for f in draft.files]
     now = utcnow()
-    case = Case(school_id=school.id, report=report, channel=channel, urgent=decision.urgent,
-                status=CaseStatus.SUBMITTED.value, created_at=now,
+    case = Case(school_id=school.id, report=report, channel=channel, also_channel=also,
+                urgent=decision.urgent, status=CaseStatus.SUBMITTED.value, created_at=now,
                 due_at=sla.acknowledge_by(now, policy, decision.urgent))
     case.events.append(CaseEvent(actor_kind="reporter", action="submit", at=now,
                                  to_status=CaseStatus.SUBMITTED.value))
@@ -184,7 +200,8 @@ def submit_report(session: Session, school: School, draft: Draft,
     stats.refresh(session, case, policy, new=True)
     audit.record(session, audit.school_chain(school.id), "reporter", "report.submit",
                  f"case:{case.id}", channel=chosen.value,
-                 overrode_recommendation=chosen is not decision.channel)
+                 overrode_recommendation=chosen is not decision.channel,
+                 **({"also": also_kind.value} if also_kind else {}))
     notify_handlers(session, case, handlers)
     return Submitted(report, case, receipt)
 

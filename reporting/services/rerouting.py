@@ -3,7 +3,7 @@ escrow grants for handlers who joined after a case was filed."""
 
 from __future__ import annotations
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session
 
 from reporting import crypto
@@ -30,9 +30,9 @@ class WrongPassphrase(BelongError):
     """The escrow passphrase does not open the school's escrow key."""
 
 
-def _key_holders(session: Session, case: Case) -> set[int]:
+def _key_holders(session: Session, case: Case, scope: str = CONTENT) -> set[int]:
     return set(session.scalars(select(WrappedKey.staff_id).where(
-        WrappedKey.report_id == case.report_id, WrappedKey.scope == CONTENT,
+        WrappedKey.report_id == case.report_id, WrappedKey.scope == scope,
         WrappedKey.holder == "staff")))
 
 
@@ -43,6 +43,8 @@ def request_reroute(session: Session, user: StaffUser, case: Case, to_channel: C
     If that would let anyone new read the report, the student is asked through their
     receipt inbox and nothing moves until they agree (returns the request). Otherwise
     (narrowing) the case moves at once and readers outside the new channel lose their keys.
+    A shared case moves whole: afterwards the new channel alone reads it, so the team it
+    was shared with loses its keys too (moving to that team is narrowing, and immediate).
     """
     reason = reason.strip()
     if not reason:
@@ -66,20 +68,26 @@ def request_reroute(session: Session, user: StaffUser, case: Case, to_channel: C
 
 
 def _move(session: Session, case: Case, to_channel: Channel, reason: str, actor: str) -> None:
-    """Re-route: only the new channel's handlers keep keys; the move is an event."""
+    """Re-route: only the new channel's handlers keep keys (a second team is no longer
+    shared with); the move is an event."""
     keep = {h.id for h in channel_handlers(session, to_channel.id)}
     session.execute(delete(WrappedKey).where(
         WrappedKey.report_id == case.report_id, WrappedKey.holder == "staff",
         WrappedKey.staff_id.not_in(keep or {0})))
     from_kind = case.channel.kind
+    shared = case.also_channel.kind if case.also_channel else None
     case.channel = to_channel
+    case.also_channel = None
     case.assignee_id = None
-    case.events.append(_reroute_event(case, actor, from_kind, to_channel.kind, reason))
+    case.events.append(_reroute_event(
+        case, actor, f"{from_kind} (also {shared})" if shared else from_kind, to_channel.kind,
+        reason))
     refresh_deadline(case)
     stats.refresh(session, case)
     notify_handlers(session, case)
     audit.record(session, audit.school_chain(case.school_id), actor, "case.reroute",
-                 f"case:{case.id}", frm=from_kind, to=to_channel.kind)
+                 f"case:{case.id}", frm=from_kind, to=to_channel.kind,
+                 **({"unshared": shared} if shared else {}))
 
 
 def _reroute_event(case: Case, actor: str, from_kind: str, to_kind: str,
@@ -107,7 +115,9 @@ def decide_consent(session: Session, case: Case, keys: Keys, request: ConsentReq
     newcomers = [h for h in handlers if h.id not in holders]
     session.add_all(wrap_for_handlers(case.report_id, CONTENT, keys.content, newcomers))
     if keys.identity is not None and target.kind in case.report.chosen("share_identity"):
-        session.add_all(wrap_for_handlers(case.report_id, IDENTITY, keys.identity, newcomers))
+        named = _key_holders(session, case, IDENTITY)  # perhaps through the sharing team
+        session.add_all(wrap_for_handlers(case.report_id, IDENTITY, keys.identity,
+                                          [h for h in handlers if h.id not in named]))
     _move(session, case, target, request.reason, actor="reporter")
 
 
@@ -123,10 +133,11 @@ def unlock_escrow(school: School, passphrase: str) -> bytes:
 
 def grant_from_escrow(session: Session, admin: StaffUser, school: School, passphrase: str,
                       handler: StaffUser) -> int:
-    """Give a handler the keys of every case in their channels that they cannot yet read.
+    """Give a handler the keys of every case in their channels (leading or sharing it)
+    that they cannot yet read.
 
-    Identity keys are granted only where the student shared their identity with that
-    channel. Returns how many cases were granted.
+    Identity keys are granted only where the student shared their identity with a channel
+    of the case that the handler works in. Returns how many cases were granted.
     """
     if handler.school_id != school.id or admin.school_id != school.id:
         raise BelongError("Choose a handler of your own school.")
@@ -136,8 +147,10 @@ def grant_from_escrow(session: Session, admin: StaffUser, school: School, passph
         audit.record(session, audit.school_chain(school.id), f"staff:{admin.id}",
                      "escrow.unlock_failed", f"staff:{handler.id}")
         raise
+    mine = handler.channel_ids or {0}
     cases = session.scalars(select(Case).where(
-        Case.school_id == school.id, Case.channel_id.in_(handler.channel_ids)))
+        Case.school_id == school.id,
+        or_(Case.channel_id.in_(mine), Case.also_channel_id.in_(mine))))
     granted = 0
     for case in cases:
         accepted_by_another = (case.kind == "peer_connection" and case.assignee_id
@@ -147,7 +160,9 @@ def grant_from_escrow(session: Session, admin: StaffUser, school: School, passph
         wrapped = dict(session.execute(select(WrappedKey.scope, WrappedKey.wrapped).where(
             WrappedKey.report_id == case.report_id, WrappedKey.holder == "escrow")).all())
         scopes = [CONTENT]
-        if case.channel.kind in case.report.chosen("share_identity") and IDENTITY in wrapped:
+        shared_with = set(case.report.chosen("share_identity"))
+        if IDENTITY in wrapped and any(team.kind in shared_with and team.id in mine
+                                       for team in case.teams):
             scopes.append(IDENTITY)
         for scope in scopes:
             key = crypto.unwrap_key(escrow, wrapped[scope], wrap_context(case.report_id, scope))

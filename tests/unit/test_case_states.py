@@ -10,6 +10,7 @@ from reporting.domain.cases import (
     CaseStatus,
     InvalidTransition,
     allowed_actions,
+    may_act,
     next_status,
 )
 
@@ -55,3 +56,12 @@ def test_withdrawn_is_final_and_closed_only_reopens():
 def test_every_status_has_words_for_the_student():
     """Does every status have a plain sentence for the student?"""
     assert all(status.for_student.endswith(".") for status in CaseStatus)
+
+
+def test_the_sharing_team_may_only_acknowledge_write_and_note():
+    """On a shared case, does the lead team do everything and the other team only these?"""
+    assert {a for a in ("acknowledge", "message", "note", "start", "resolve", "close",
+                        "reopen", "claim", "assign", "reroute", "outcome", "legal_hold",
+                        "ask_reporter") if may_act(a, leads=False)} == {
+        "acknowledge", "message", "note"}
+    assert all(may_act(a.value, leads=True) for a in A)
