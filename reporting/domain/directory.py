@@ -41,6 +41,8 @@ KIND_LABELS: dict[str, str] = {
     Kind.HELPLINE: "National helpline",
     Kind.PROFESSIONAL_BODY: "Professional body or union",
 }
+# For a student who is not safe: help they can reach at once, in confidence, comes first.
+URGENT_KINDS = frozenset({Kind.HELPLINE.value, Kind.WELLBEING.value})
 # Who an entry is for: the grounds of a report, then the experiences peers share.
 TAG_LABELS = PEER_TAGS
 CHANNEL_VALUES = {kind.value: label for kind, label in CHANNEL_LABELS.items()}

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, selectinload
 from reporting.domain.directory import (
     KIND_LABELS,
     TAG_LABELS,
+    URGENT_KINDS,
     EntryFields,
     EntryNotFound,
     check,
@@ -197,15 +198,22 @@ def editor_names(session: Session, revisions: Iterable[SupportRevision]) -> dict
 
 
 def matching_entries(session: Session, school: School, grounds: Iterable[str] | None,
-                     channel: str | None) -> list[SupportRevision]:
-    """Current entries for a report's grounds and chosen channel, the closest matches first."""
+                     channel: str | None, *, also: str | None = None,
+                     not_safe: bool = False) -> list[SupportRevision]:
+    """Current entries for a report's grounds and its teams (the chosen channel, and the one
+    it is shared with), the closest matches first; for a student who is not safe, the
+    confidential and urgent help first of all."""
     # An entry with no tags is open to everyone; one with no channels suits any report.
     wanted = {str(g) for g in grounds or ()} & set(TAG_LABELS)
-    chosen = str(channel or "")
+    teams = {str(c) for c in (channel, also) if c}
     matches = []
     for revision in current_entries(session, school.id):
         tags, channels = set(revision.tag_list), set(revision.channels.split())
-        if (not tags or tags & wanted) and (not channels or not chosen or chosen in channels):
+        if (not tags or tags & wanted) and (not channels or not teams or teams & channels):
             matches.append(revision)
-    return sorted(matches, key=lambda r: (-len(set(r.tag_list) & wanted),
-                                          chosen not in r.channels.split(), *_order(r)))
+
+    def closeness(r: SupportRevision) -> tuple:
+        urgent = (not r.confidential, r.kind not in URGENT_KINDS) if not_safe else ()
+        return (*urgent, -len(set(r.tag_list) & wanted),
+                not teams & set(r.channels.split()), *_order(r))
+    return sorted(matches, key=closeness)

@@ -273,6 +273,30 @@ def test_matching_entries_follow_the_reports_grounds_and_channel(session, school
     assert names(["not-a-ground"], None) == ["EDI Office", "Samaritans", "Wellbeing"]
 
 
+def test_a_student_who_is_not_safe_sees_confidential_urgent_help_first(session, school,
+                                                                         admin):
+    """After a not-safe report shared by two teams, do helplines and wellbeing (confidential)
+    come first, the non-confidential complaints office last, and both teams' entries show?"""
+    for name, kind, channels, confidential in [
+        ("EDI Office", Kind.EDI_COMPLAINTS, ("institutional",), False),
+        ("BAME Medics", Kind.PEER_NETWORK, ("peer",), True),
+        ("Chaplaincy", Kind.CHAPLAINCY, ("pastoral",), True),
+        ("Wellbeing", Kind.WELLBEING, ("pastoral",), True),
+        ("Samaritans", Kind.HELPLINE, (), True),
+    ]:
+        create_entry(session, admin, school, fields(name, kind=kind.value, channels=channels,
+                                                    confidential=confidential))
+    session.commit()
+
+    def names(**kwargs) -> list[str]:
+        return [r.name for r in matching_entries(session, school, ["race"], "institutional",
+                                                 **kwargs)]
+
+    assert names() == ["EDI Office", "Samaritans"]
+    assert names(also="pastoral", not_safe=True) == [
+        "Wellbeing", "Samaritans", "Chaplaincy", "EDI Office"]
+
+
 def test_last_changed_counts_retirements(session, school, admin):
     """Is the directory's 'last changed' the latest start or end of any revision?"""
     assert last_changed(session, school.id) is None
