@@ -8,12 +8,12 @@ from flask_login import current_user
 from wtforms import StringField
 from wtforms.validators import DataRequired, Length
 
-from reporting.domain.cases import Action, allowed_actions
+from reporting.domain.cases import Action, allowed_actions, may_act
 from reporting.domain.errors import BelongError
 from reporting.extensions import db
 from reporting.models import Case, Channel, StaffUser
 from reporting.services import handling, peer, queries, retention
-from reporting.services.casework import post_staff_message, staff_keys
+from reporting.services.casework import post_staff_message, staff_keys, team_of
 from reporting.services.notifications import notify_reporter
 from reporting.services.rerouting import request_reroute
 from reporting.staff.forms import (
@@ -62,6 +62,9 @@ def bind(form, case: Case, user: StaffUser):
     if isinstance(form, RerouteForm):
         form.channel.choices = [(c.id, c.name) for c in case.channel.school.channels
                                 if c.id != case.channel_id]
+    if isinstance(form, NoteForm) and case.also_channel:  # both teams hold the content key
+        form.text.label.text = ("Private note (only the two teams sharing this case can "
+                                "read it)")
     return form
 
 
@@ -70,9 +73,12 @@ def forms_for(case: Case, user: StaffUser, given: dict) -> dict:
     made = {name: given.get(name) or bind(form_class(formdata=None, version=case.version),
                                           case, user)
             for name, (form_class, _) in ACTIONS.items()}
-    moves = [(a.value, MOVES[a]) for a in allowed_actions(case.case_status) if a in MOVES]
+    leads = handling.leads(user, case)
+    moves = [(a.value, MOVES[a]) for a in allowed_actions(case.case_status)
+             if a in MOVES and may_act(a.value, leads)]
     matches = peer.suggest(db.session, case) if case.kind == "peer_connection" else []
-    return {"forms": made, "moves": moves, "matches": matches}
+    return {"forms": made, "moves": moves, "matches": matches, "leads": leads,
+            "team": team_of(user, case)}
 
 
 def _move(action: Action) -> Callable:
@@ -103,6 +109,8 @@ def _keys(case: Case, private_key):
 
 def _message(case: Case, form: MessageForm, private_key) -> str:
     handling.check_version(case, form.seen)
+    if form.ask.data:  # waiting on the student stops the lead team's clock
+        handling.check_may(current_user, case, Action.ASK_REPORTER.value)
     post_staff_message(db.session, current_user, _keys(case, private_key), case, form.text.data,
                        signed=form.signed.data, ask_reporter=form.ask.data)
     notify_reporter(db.session, case.report)

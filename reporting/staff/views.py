@@ -30,7 +30,7 @@ from reporting.models import Case
 from reporting.models.base import utcnow
 from reporting.services import access_log, handling, peer, queries
 from reporting.services.auth import session_private_key
-from reporting.services.casework import NoAccess
+from reporting.services.casework import NoAccess, team_of
 from reporting.services.delivery import dispatch
 from reporting.services.staff import set_notify_mode
 from reporting.staff import actions
@@ -94,6 +94,7 @@ def case_action(case_id: str, action: str):
     if not form.validate():
         return render_case(case, 400, **{action: form})
     try:
+        handling.check_may(current_user, case, action)
         notice = do(case, form, private_key)
         db.session.commit()
     except (BelongError, StaleDataError) as exc:
@@ -104,7 +105,7 @@ def case_action(case_id: str, action: str):
         return render_case(_case(case_id), status, **{action: form})
     dispatch(current_app._get_current_object())
     flash(notice, "success")
-    if case.channel_id not in current_user.channel_ids:  # re-routed away from this team
+    if team_of(current_user, case) is None:  # re-routed away from this team
         return redirect(url_for("staff.queue"))
     return redirect(url_for("staff.case_detail", case_id=case.id))
 
