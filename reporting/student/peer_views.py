@@ -17,6 +17,7 @@ from reporting.services.delivery import dispatch
 from reporting.services.peer import request_connection
 from reporting.student import DATABASE_GONE, SchoolFace, bp, face_of, school_for_form
 from reporting.student.forms import ReceiptKeptForm
+from reporting.student.issued import remember_issued
 from reporting.student.limits import robot_filled_the_honeypot, send_limits
 from reporting.student.report_form import Checkboxes
 from reporting.student.report_views import EXPIRED, LIMITED, NOT_SENT
@@ -63,6 +64,7 @@ def _send(school, form: PeerRequestForm):
         db.session.rollback()
         return render_template("student/peer.html", school=school, form=form, notice=str(exc))
     dispatch(current_app._get_current_object())
+    remember_issued(submitted.receipt)
     return render_template("student/receipt.html", school=school, peer=True,
                            receipt=submitted.receipt, channel=submitted.case.channel,
                            form=ReceiptKeptForm(receipt=submitted.receipt))

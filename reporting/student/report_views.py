@@ -27,6 +27,7 @@ from reporting.student import (
     school_or_404,
 )
 from reporting.student.forms import ReceiptKeptForm
+from reporting.student.issued import forget_issued, issued_here, remember_issued
 from reporting.student.limits import report_limits, robot_filled_the_honeypot
 from reporting.student.report_form import (
     STEPS,
@@ -161,6 +162,7 @@ def _receipt_page(school: School, submitted: Submitted, grounds: list[str] | Non
     also = case.also_channel
     support = matching_entries(db.session, school, grounds, case.channel.kind,
                                also=also.kind if also else None, not_safe=not_safe)
+    remember_issued(submitted.receipt)
     return render_template("student/receipt.html", school=school, receipt=submitted.receipt,
                            form=ReceiptKeptForm(receipt=submitted.receipt),
                            not_safe=not_safe, readers=readers_of(case), support=support)
@@ -170,10 +172,14 @@ def _receipt_page(school: School, submitted: Submitted, grounds: list[str] | Non
 @csrf.exempt  # an expired token must not cost the student their only sight of the receipt
 @limiter.limit(lambda: current_app.config["CLIENT_FLOOD_LIMIT"])
 def receipt_kept(slug: str):
-    """The student confirms they kept the receipt; until then it stays on screen."""
+    """The student confirms they kept the receipt; until then it stays on screen (only a
+    receipt this server showed this browser: never any text posted here)."""
     school = school_or_404(slug)
     form = ReceiptKeptForm()
+    if not issued_here(form.receipt.data):
+        return render_template("student/receipt_not_shown.html", school=school)
     if form.validate():
+        forget_issued(form.receipt.data)
         return render_template("student/report_sent.html", school=school)
     return render_template("student/receipt.html", school=school, receipt=form.receipt.data,
                            form=form, channel=None)

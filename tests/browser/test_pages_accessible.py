@@ -241,3 +241,24 @@ def test_pages_make_no_third_party_requests(page, world):
     for url in STUDENT_URLS:
         page.goto(url)
     assert seen and all(u.startswith(page.url.split("/s/")[0]) for u in seen)
+
+
+def test_a_receipt_this_browser_was_not_issued_is_not_shown_and_the_page_is_accessible(
+        page, world):
+    """Does a receipt posted to the confirm form from elsewhere show the accessible 'shown
+    only once' page, and never the posted text?"""
+    page.goto("/s/northfield/")
+    with page.expect_navigation():
+        page.evaluate("""() => {
+            const form = Object.assign(document.createElement('form'),
+                {method: 'post', action: '/s/northfield/report/receipt'});
+            form.append(Object.assign(document.createElement('input'),
+                {type: 'hidden', name: 'receipt', value: 'K7QF-9XM2-P4TD-W8HN-3RCV'}));
+            document.body.append(form);
+            form.submit();
+        }""")
+    assert page.locator("h1").inner_text() == "A receipt is shown only once"
+    assert "K7QF-9XM2-P4TD-W8HN-3RCV" not in page.content()
+    assert_accessible(page)
+    page.set_viewport_size(NARROW)
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
