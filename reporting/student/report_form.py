@@ -117,6 +117,9 @@ class ReportForm(FlaskForm):
                                      choices=CHANNELS, validators=[Optional()])
     chosen_channel = RadioField("Who should handle your report?", choices=CHANNELS,
                                 validators=[InputRequired("Choose who should handle your report.")])
+    # The second team the review step told the student would share the report, if any:
+    # the report is never shared with a team the student was not shown.
+    also_shown = HiddenField()
     files = MultipleFileField("Files (optional)")
 
     def validate_occurred_date(self, field) -> None:
@@ -244,6 +247,7 @@ def to_draft(form: ReportForm, files: tuple[CleanFile, ...],
         identity={k: v for k, v in identity.items() if v},
         share_identity_with=channel_kinds(form.share_identity_with.data) if named else frozenset(),
         chosen_channel=ChannelKind(form.chosen_channel.data),
+        also_shown=frozenset(k for k in ChannelKind if k.value == form.also_shown.data),
         files=files,
         notify_address_sealed=notify_address_sealed if named else None,
     )

@@ -8,6 +8,7 @@ from tests.conftest import CSRF
 
 STEPS = ["safety", "what", "about", "wishes", "review"]
 CHOSEN = re.compile(r'name="chosen_channel" value="(\w+)" checked')
+ALSO_SHOWN = re.compile(r'name="also_shown" value="(\w*)"')
 RECEIPT = re.compile(r'id="receipt-code">([0-9A-Z-]{24})<')
 ANSWERS = {
     "safe": "yes",
@@ -43,8 +44,11 @@ def file_report(client, slug: str = "northfield", files=None, **changes) -> str:
     for step in STEPS[:-1]:
         response = post_step(client, step, data, slug)
         assert response.status_code == 200
-    # As a browser would: send the team the review page has ticked, unless one was chosen.
-    data.setdefault("chosen_channel", CHOSEN.search(response.get_data(as_text=True)).group(1))
+    # As a browser would: send the team the review page has ticked, unless one was chosen,
+    # and the second team the review page named, if any.
+    review = response.get_data(as_text=True)
+    data.setdefault("chosen_channel", CHOSEN.search(review).group(1))
+    data.setdefault("also_shown", ALSO_SHOWN.search(review).group(1))
     if files:
         data["files"] = files
     sent = post_step(client, "review", data, slug, content_type="multipart/form-data")
