@@ -33,6 +33,9 @@ class ReceiptKeptForm(FlaskForm):
     """'I have kept my receipt', with the receipt carried so it can be shown again."""
 
     receipt = HiddenField(validators=[Regexp(r"^[0-9A-Z-]{20,24}$")])
+    # 'yes' after a not-safe report: the emergency routes stay on top until the student
+    # leaves (posted text can only add the emergency numbers, never remove anything).
+    not_safe = HiddenField()
     kept = BooleanField("I have saved my receipt somewhere safe", validators=[
         DataRequired("Tick the box once your receipt is saved. Without it, nobody can open "
                      "your report again.")])

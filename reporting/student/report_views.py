@@ -164,7 +164,8 @@ def _receipt_page(school: School, submitted: Submitted, grounds: list[str] | Non
                                also=also.kind if also else None, not_safe=not_safe)
     remember_issued(submitted.receipt)
     return render_template("student/receipt.html", school=school, receipt=submitted.receipt,
-                           form=ReceiptKeptForm(receipt=submitted.receipt),
+                           form=ReceiptKeptForm(receipt=submitted.receipt,
+                                                not_safe="yes" if not_safe else ""),
                            not_safe=not_safe, readers=readers_of(case), support=support)
 
 
@@ -178,8 +179,9 @@ def receipt_kept(slug: str):
     form = ReceiptKeptForm()
     if not issued_here(form.receipt.data):
         return render_template("student/receipt_not_shown.html", school=school)
+    not_safe = form.not_safe.data == "yes"
     if form.validate():
         forget_issued(form.receipt.data)
-        return render_template("student/report_sent.html", school=school)
+        return render_template("student/report_sent.html", school=school, not_safe=not_safe)
     return render_template("student/receipt.html", school=school, receipt=form.receipt.data,
-                           form=form, channel=None)
+                           form=form, channel=None, not_safe=not_safe)

@@ -84,9 +84,13 @@ def test_student_who_is_not_safe_is_told_exactly_who_reads_and_keeps_emergency_h
     assert entries == ["Student Wellbeing Service", "EDI and Complaints Office"]
     assert_accessible(page)
     receipt = page.locator("#receipt-code").inner_text().strip()
+    press_button(page, "Continue")  # without ticking: the receipt and the routes stay
+    assert page.locator("#receipt-code").inner_text().strip() == receipt
+    _emergency_on_top(page)
     tick(page, "kept", "y")
     press_button(page, "Continue")
     page.wait_for_selector("h1:has-text('What happens next')")
+    _emergency_on_top(page)
     assert_accessible(page)
 
     press_button(page, "Return with your receipt")

@@ -4,6 +4,8 @@ what; the admin's preview."""
 
 from __future__ import annotations
 
+import re
+
 from sqlalchemy import select
 
 from reporting.domain.directory import EntryFields, Kind
@@ -13,7 +15,7 @@ from reporting.domain.routing import BASELINE
 from reporting.models import Case
 from reporting.services.directory import create_entry
 from tests import factories
-from tests.conftest import csrf_token, post_form
+from tests.conftest import CSRF, csrf_token, post_form
 from tests.services.test_reports import NAMED
 from tests.web.reporting_pages import ANSWERS, post_step, start
 from tests.web.test_casework import _act
@@ -164,3 +166,33 @@ def test_the_admin_preview_names_who_could_read_it(login_as, school):
     assert f"These rules would suggest: {EDI}, shared with {PASTORAL}, urgent" in page
     assert (f"Who could read the report: the handlers of {EDI}, who lead") in page
     assert f"and of {PASTORAL}, who can read it" in page and "Nobody else can read it." in page
+
+
+def test_emergency_help_stays_while_the_receipt_is_confirmed(client, session, school):
+    """Pressing Continue without ticking, then ticking: do both pages keep the routes on top
+    after a not-safe report, and does a safe report's next page stay calm?"""
+    data, _ = _review(client)
+    data.update(chosen_channel="institutional", also_shown="pastoral")
+    page = post_step(client, "review", data).get_data(as_text=True)
+    receipt = re.search(r'id="receipt-code">([0-9A-Z-]{24})<', page).group(1)
+    assert 'name="not_safe" type="hidden" value="yes"' in page
+    again = _main(client.post("/s/northfield/report/receipt",
+                              data={"receipt": receipt, "not_safe": "yes"}).get_data(
+        as_text=True))
+    assert 0 <= again.find("If you are in danger, get help now") < again.find("<h1>")
+    assert receipt in again
+    sent = _main(client.post("/s/northfield/report/receipt", data={
+        "receipt": receipt, "not_safe": "yes", "kept": "y",
+        "csrf_token": CSRF.search(page).group(1)}).get_data(as_text=True))
+    assert 0 <= sent.find("If you are in danger, get help now") < sent.find(
+        "<h1>What happens next")
+    calm = {**start(client), **ANSWERS}
+    for step in ("safety", "what", "about", "wishes"):
+        post_step(client, step, calm)
+    page = post_step(client, "review", {**calm, "chosen_channel": "pastoral"}).get_data(
+        as_text=True)
+    receipt = re.search(r'id="receipt-code">([0-9A-Z-]{24})<', page).group(1)
+    sent = client.post("/s/northfield/report/receipt", data={
+        "receipt": receipt, "not_safe": "", "kept": "y",
+        "csrf_token": CSRF.search(page).group(1)}).get_data(as_text=True)
+    assert "What happens next" in sent and "If you are in danger" not in sent
