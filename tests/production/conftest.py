@@ -1,0 +1,117 @@
+"""Fixtures for the production harness: one stack per topology per run, Chromium over https.
+
+    def test_something(harness):         # one app server
+    def test_other(harness_pair):        # two app servers behind the same nginx
+    def test_both(deployment):           # runs twice: one server, then two
+    def test_browser(deployment, page):  # a fresh Chromium context on that deployment
+
+The harnesses start on first use and stop at the end of the run, even after failures.
+Missing nginx, PostgreSQL, Redis or Chromium fail these tests: they never skip.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+
+import pytest
+import redis
+from playwright.sync_api import sync_playwright
+
+from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
+from tests.production.harness import Harness, missing_tools
+from tests.production.tls import Certificate, self_signed
+
+STARTUPS: list[tuple[str, Harness]] = []
+
+
+def pytest_collection_modifyitems(items):
+    """Mark every test in this folder as a production test."""
+    for item in items:
+        if "/production/" in str(item.fspath):
+            item.add_marker(pytest.mark.production)
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Report how long each harness took to start (the time it adds to CI)."""
+    for name, harness in STARTUPS:
+        steps = ", ".join(f"{step} {seconds:.1f}s" for step, seconds in harness.timings.items())
+        terminalreporter.write_line(f"production harness ({name}): started in "
+                                    f"{harness.startup_seconds:.1f}s [{steps}]")
+
+
+@pytest.fixture(scope="session")
+def certificate() -> Certificate:
+    """The session's TLS certificate for 127.0.0.1 (both harnesses serve it)."""
+    return self_signed()
+
+
+def _harness(name: str, app_servers: int, certificate: Certificate) -> Iterator[Harness]:
+    missing = missing_tools()
+    if missing:
+        pytest.fail("the production harness needs (these tests are never skipped):\n  "
+                    + "\n  ".join(missing))
+    harness = Harness(app_servers=app_servers, certificate=certificate,
+                      keep=bool(os.environ.get("BELONG_KEEP_HARNESS")))
+    try:
+        harness.start()
+        STARTUPS.append((name, harness))
+        yield harness
+    finally:
+        harness.stop()
+
+
+@pytest.fixture(scope="session")
+def harness(certificate) -> Iterator[Harness]:
+    """The production stack with one app server."""
+    yield from _harness("one app server", 1, certificate)
+
+
+@pytest.fixture(scope="session")
+def harness_pair(certificate) -> Iterator[Harness]:
+    """The production stack with two app servers behind one nginx."""
+    yield from _harness("two app servers", 2, certificate)
+
+
+@pytest.fixture(params=["harness", "harness_pair"], ids=["one-server", "two-servers"])
+def deployment(request) -> Iterator[Harness]:
+    """Each topology in turn; after the test every app server runs again."""
+    harness: Harness = request.getfixturevalue(request.param)
+    yield harness
+    harness.start_stopped_apps()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits() -> Iterator[None]:
+    """Each test starts with no rate-limit counters: every client here is 127.0.0.1."""
+    yield
+    for _, harness in STARTUPS:
+        try:
+            harness.reset_rate_limits()
+        except redis.RedisError:
+            pass  # a test left Redis stopped or frozen: nothing to reset there
+
+
+@pytest.fixture(scope="session")
+def https_browser(certificate):
+    """Headless Debian Chromium trusting the harness key by its SPKI hash, and nothing else
+    it would not trust anyway (no --ignore-certificate-errors)."""
+    if not os.path.exists(CHROMIUM):
+        pytest.fail(f"Chromium not found at {CHROMIUM}: install it with "
+                    "`apt-get install -y chromium` (production tests are never skipped)")
+    spki = f"--ignore-certificate-errors-spki-list={certificate.spki_sha256}"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True,
+                                             args=[*CHROMIUM_ARGS, spki])
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(https_browser, deployment):
+    """A fresh browser context (no cookies) and page on the deployment's https address."""
+    context = https_browser.new_context(base_url=deployment.base_url)
+    context.set_default_timeout(15_000)  # every step is local: fail fast, not after 30 s
+    page = context.new_page()
+    yield page
+    context.close()
