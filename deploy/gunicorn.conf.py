@@ -11,6 +11,12 @@ import os
 # Loopback only: nginx (deploy/nginx/belong.conf) is the only client, and the app trusts its
 # X-Forwarded-* headers (BELONG_PROXY_HOPS). Never expose this port.
 bind = [os.environ.get("BELONG_BIND", "127.0.0.1:8000")]
+# BELONG_PROXY_HOPS alone decides which proxy headers count (the app's ProxyFix): Gunicorn's
+# own X-Forwarded-Proto/-Ssl handling for loopback would second-guess it.
+forwarded_allow_ips = ""
+# No control socket (Gunicorn 25.1+): systemctl reload/restart is the interface, and two
+# servers of one user would share $HOME/.gunicorn/gunicorn.ctl. Older versions ignore this.
+control_socket_disable = True
 
 # Sync workers, one request each. Each Argon2id derivation (sign-in, receipt, report) takes
 # 64 MiB and about 150 ms of one core: 2 workers need about 128 MiB on top of themselves.

@@ -12,6 +12,7 @@ Missing nginx, PostgreSQL, Redis or Chromium fail these tests: they never skip.
 from __future__ import annotations
 
 import os
+import signal
 from collections.abc import Iterator
 
 import pytest
@@ -46,7 +47,18 @@ def certificate() -> Certificate:
     return self_signed()
 
 
+def _interrupt_on_sigterm() -> None:
+    """Let a CI timeout's SIGTERM end the run like Ctrl-C, so the harnesses' teardown runs
+    (the default SIGTERM would leave every server running)."""
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt(f"signal {signum}")
+
+    if signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:
+        signal.signal(signal.SIGTERM, interrupt)
+
+
 def _harness(name: str, app_servers: int, certificate: Certificate) -> Iterator[Harness]:
+    _interrupt_on_sigterm()
     missing = missing_tools()
     if missing:
         pytest.fail("the production harness needs (these tests are never skipped):\n  "

@@ -130,18 +130,20 @@ class Service:
         self.frozen = False
 
     def stop(self, timeout: float = 30.0) -> None:
-        """SIGTERM its process group, wait up to `timeout`, then SIGKILL whatever is left."""
+        """Stop it as systemd's KillMode=mixed does: SIGTERM to the main process (which
+        stops its own children, e.g. a job in hand finishes), SIGKILL to whatever of its
+        process group is left after `timeout`."""
         if self.process is None:
             return
         if self.frozen:
             self.thaw()
         if self.process.poll() is None:
-            _signal_group(self.process.pid, signal.SIGTERM)
+            self.process.terminate()
             try:
                 self.process.wait(timeout)
             except subprocess.TimeoutExpired:
                 pass
-        _signal_group(self.process.pid, signal.SIGKILL)  # children that outlived the leader
+        _signal_group(self.process.pid, signal.SIGKILL)
         self.process.wait()
         self.process = None
 
