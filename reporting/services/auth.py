@@ -154,7 +154,7 @@ def session_private_key(staff_session: StaffSession, session_key: bytes) -> byte
 
 
 def end_stale_sessions(session: Session, timeouts: SessionTimeouts) -> int:
-    """End every session that has timed out, destroying its key copy (for cron).
+    """End every session that has timed out, destroying its key copy (for the timer).
 
     Sessions also end when their cookie next comes back; this reaches the ones whose
     cookie never does (a closed laptop, an abandoned second-factor page).

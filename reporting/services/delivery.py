@@ -221,7 +221,7 @@ def dispatch(app: Flask) -> None:
     """Deliver what a just-committed transaction queued: by an RQ worker, or inline.
 
     Never raises: the caller's work is already committed, and whatever is not
-    sent now stays queued for the `flask send-notifications` cron run.
+    sent now stays queued for the `send-notifications` timer.
     """
     try:
         if app.config.get("REDIS_URL"):
