@@ -32,6 +32,16 @@ def pytest_collection_modifyitems(config, items):
                                                "with REDIS_URL"))
 
 
+@pytest.fixture(scope="session")
+def playwright():
+    """One Playwright for the whole run: tests/browser and tests/production both launch
+    Chromium from it (a second sync Playwright in the same thread is refused)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as running:
+        yield running
+
+
 def _reset_database() -> None:
     """Start from nothing: drop every table (and Alembic's) left by an earlier run."""
     db.drop_all()

@@ -11,7 +11,6 @@ import threading
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import sync_playwright
 from werkzeug.serving import make_server
 
 CHROMIUM = os.environ.get("BELONG_CHROMIUM", "/usr/bin/chromium")
@@ -40,17 +39,21 @@ def live_server(app):
     server.shutdown()
 
 
-@pytest.fixture(scope="session")
-def browser():
+def launch_chromium(playwright, extra_args: tuple[str, ...] = ()):
     """Headless Debian Chromium. Missing Chromium fails loudly: browser tests never skip."""
     if not os.path.exists(CHROMIUM):
         pytest.fail(f"Chromium not found at {CHROMIUM}: install it with "
                     "`apt-get install -y chromium` (browser tests are never skipped)")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True,
-                                             args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+    return playwright.chromium.launch(executable_path=CHROMIUM, headless=True,
+                                      args=[*CHROMIUM_ARGS, *extra_args])
+
+
+@pytest.fixture(scope="session")
+def browser(playwright):
+    """Headless Debian Chromium for the browser tests."""
+    browser = launch_chromium(playwright)
+    yield browser
+    browser.close()
 
 
 @pytest.fixture

@@ -17,9 +17,8 @@ from collections.abc import Iterator
 
 import pytest
 import redis
-from playwright.sync_api import sync_playwright
 
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
+from tests.browser.conftest import launch_chromium
 from tests.production.harness import Harness, missing_tools
 from tests.production.tls import Certificate, self_signed
 
@@ -105,18 +104,13 @@ def _fresh_rate_limits() -> Iterator[None]:
 
 
 @pytest.fixture(scope="session")
-def https_browser(certificate):
+def https_browser(playwright, certificate):
     """Headless Debian Chromium trusting the harness key by its SPKI hash, and nothing else
     it would not trust anyway (no --ignore-certificate-errors)."""
-    if not os.path.exists(CHROMIUM):
-        pytest.fail(f"Chromium not found at {CHROMIUM}: install it with "
-                    "`apt-get install -y chromium` (production tests are never skipped)")
-    spki = f"--ignore-certificate-errors-spki-list={certificate.spki_sha256}"
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True,
-                                             args=[*CHROMIUM_ARGS, spki])
-        yield browser
-        browser.close()
+    browser = launch_chromium(
+        playwright, (f"--ignore-certificate-errors-spki-list={certificate.spki_sha256}",))
+    yield browser
+    browser.close()
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tests.production.processes import Service, service_env
-from tests.production.units import DEPLOY
+from tests.production.units import DEPLOY, INSTALLED_APP, REPO
 
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 DEBIAN_CONF = Path("/etc/nginx/nginx.conf")
@@ -70,7 +70,8 @@ def main_conf(layout: Layout, site: Path, debian: Path = DEBIAN_CONF) -> str:
 
 
 def site_conf(layout: Layout, site: Path = SITE) -> str:
-    """deploy/nginx/belong.conf with test ports, host, certificate, upstreams and log paths.
+    """deploy/nginx/belong.conf with test ports, host, certificate, upstreams, log paths and
+    the checkout's path.
 
     The app servers get `max_fails=0`: on one machine a stopped server refuses at once and
     nginx passes the request to the next; without it nginx would shun a restarted server
@@ -90,6 +91,7 @@ def site_conf(layout: Layout, site: Path = SITE) -> str:
     text = rewrite(text, r"ssl_certificate_key\s+/etc/ssl/belong/privkey\.pem;",
                    f"ssl_certificate_key {layout.key};", name)
     text = rewrite(text, r"/var/log/nginx/", f"{layout.logs}/", name)
+    text = rewrite(text, re.escape(INSTALLED_APP + "/"), f"{REPO}/", name)  # the checkout
     # Not on 443, the host alone is not the origin the browser sees: carry the port.
     text = rewrite(text, r"(proxy_set_header (?:Host|X-Forwarded-Host)) \$host;",
                    rf"\1 $host:{port};", name)

@@ -9,6 +9,7 @@ import subprocess
 
 import pytest
 
+from tests.browser.conftest import assert_accessible
 from tests.production import units
 from tests.production.harness import Harness
 from tests.production.leftovers import leftovers
@@ -60,6 +61,27 @@ def test_nothing_is_logged_per_request(harness: Harness):
     """After real traffic, is the access log empty (the site turns Debian's off)?"""
     harness.session().get(harness.url("/s/northfield/"))
     assert (harness.logs / "nginx-access.log").read_text() == ""
+
+
+def test_with_no_app_server_nginx_says_try_again_shortly(harness: Harness, https_browser):
+    """With the only app server stopped, does every request, a POST too, get a plain
+    accessible "try again shortly" page (503, Retry-After) instead of nginx's bare 502?"""
+    harness.stop_app(0)
+    try:
+        session = harness.session()
+        for answer in (session.get(harness.url("/s/northfield/")),
+                       session.post(harness.url("/auth/login"), data={"email": "x"})):
+            assert answer.status_code == 503
+            assert answer.headers["Retry-After"] == "30"
+            assert "Belong is unavailable for a moment" in answer.text
+            assert "Nid yw Belong ar gael" in answer.text
+        context = https_browser.new_context()
+        page = context.new_page()
+        page.goto(harness.url("/s/northfield/"))
+        assert_accessible(page)
+        context.close()
+    finally:
+        harness.start_app(0)
 
 
 def test_the_environment_file_is_owner_only_and_complete(harness: Harness):
