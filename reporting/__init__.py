@@ -31,7 +31,7 @@ def create_app(config_name: str | None = None, instance_path: str | None = None,
         hops = app.config["PROXY_HOPS"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
-    from reporting import cli, health, http, origin
+    from reporting import cli, health, http, origin, request_guard
     from reporting.admin import audit_views as admin_audit  # noqa: F401 (routes)
     from reporting.admin import dashboard_views, routing  # noqa: F401 (admin routes)
     from reporting.admin import directory_views as admin_directory  # noqa: F401 (routes)
@@ -50,6 +50,7 @@ def create_app(config_name: str | None = None, instance_path: str | None = None,
         views,
     )
 
+    request_guard.init_app(app)  # first: its checks run before every other extension's
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True,
                      compare_type=True)

@@ -16,6 +16,7 @@ from reporting.admin.forms import (
 from reporting.admin.views import bp
 from reporting.domain.directory import EntryNotFound, InvalidEntry, end_of_day, zone
 from reporting.domain.errors import Conflict
+from reporting.domain.numbers import whole_number
 from reporting.extensions import db
 from reporting.models import SupportEntry
 from reporting.services import directory
@@ -38,7 +39,7 @@ def _refused(form: EditSupportEntryForm, error: InvalidEntry | Conflict) -> None
 
 def _seen(revision: str | None) -> int:
     """The revision the editor started from (0, never a real id, if the form lost it)."""
-    return int(revision) if (revision or "").isdigit() else 0
+    return whole_number(revision) or 0
 
 
 def _entry_page(form: EditSupportEntryForm, entry: SupportEntry | None = None):

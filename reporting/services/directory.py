@@ -21,6 +21,7 @@ from reporting.domain.directory import (
     check,
 )
 from reporting.domain.errors import Conflict
+from reporting.domain.numbers import whole_number
 from reporting.domain.roles import Role
 from reporting.models import School, StaffUser, SupportEntry, SupportRevision
 from reporting.models.base import utcnow
@@ -79,10 +80,7 @@ def create_entry(session: Session, actor: Actor, school: School,
 
 def find_entry(session: Session, school_id: int, entry_id: int | str | None) -> SupportEntry:
     """One entry of this school's directory, or EntryNotFound."""
-    try:
-        wanted = int(entry_id or 0)
-    except (TypeError, ValueError):
-        wanted = 0
+    wanted = whole_number(entry_id) or 0  # 0 is never an id: not found, never an overflow
     entry = session.scalar(select(SupportEntry).where(
         SupportEntry.id == wanted, SupportEntry.school_id == school_id))
     if entry is None:

@@ -77,7 +77,7 @@ def peer_request(slug: str):
     """Ask for a peer supporter; the answer comes through a receipt, anonymously."""
     school = school_for_form(slug)
     form = PeerRequestForm()
-    if request.method == "GET":
+    if request.method != "POST":  # GET, or HEAD (never treated as a request sent)
         form.submission_id.data = secrets.token_urlsafe(24)
     elif not form.csrf_token.validate(form):
         form.csrf_token.errors = []

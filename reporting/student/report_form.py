@@ -208,6 +208,12 @@ def validate_step(form: ReportForm, step: Step) -> bool:
     return ok
 
 
+def first_unanswered(form: ReportForm, step: Step) -> Step | None:
+    """The first step before `step` with an answer missing or invalid (its errors set)."""
+    return next((earlier for earlier in STEPS[:STEPS.index(step)]
+                 if not validate_step(form, earlier)), None)
+
+
 def channel_kinds(values: list[str] | None) -> frozenset[ChannelKind]:
     """Channel kinds from checkbox values."""
     return frozenset(ChannelKind(v) for v in values or [])

@@ -33,6 +33,7 @@ from reporting.student.report_form import (
     STEPS,
     ReportForm,
     Step,
+    first_unanswered,
     routing_answers,
     step_named,
     to_draft,
@@ -48,6 +49,8 @@ NOT_SAVED = ("We could not save your report just now, and nothing was stored. Yo
              "are still here: please try again in a minute or two.")
 NOT_SENT = ("That did not go through. Your answers are still here: please press the button "
             "again.")
+CHECK_ANSWERS = ("Some answers on this page did not reach us. Please check them: everything "
+                 "else you told us is still here.")
 LIMITED = ("Belong is receiving a lot from your connection just now, so this step was not "
            "sent. Your answers are still here: wait a minute, then press the button again.")
 log = logging.getLogger("belong")
@@ -66,7 +69,13 @@ def _decision(school: School | SchoolFace, form: ReportForm):
 
 def render_step(school: School | SchoolFace, form: ReportForm, step: Step, notice: str = "",
                 status=200):
-    """Show one step, carrying every other answer in hidden fields (no database needed)."""
+    """Show one step, carrying every other answer in hidden fields (no database needed).
+
+    The review step needs every earlier answer: when one is missing or not one of the
+    choices (a hand-made request), the first step that needs it is shown, with its message.
+    """
+    if step.name == "review" and (missing := first_unanswered(form, step)) is not None:
+        step, notice = missing, notice or CHECK_ANSWERS
     decision = _decision(school, form) if step.name == "review" else None
     if decision and not form.chosen_channel.data:
         form.chosen_channel.data = decision.channel.value
@@ -100,9 +109,10 @@ def _limited(_limit) -> Response:
 @report_limits(on_breach=_limited)
 def report(slug: str):
     """The report form, one step per page; the last step sends it."""
-    school = school_or_404(slug) if request.method == "GET" else school_for_form(slug)
+    reading = request.method != "POST"  # GET, or HEAD (never treated as a step sent)
+    school = school_or_404(slug) if reading else school_for_form(slug)
     form = ReportForm()
-    if request.method == "GET":
+    if reading:
         form.submission_id.data = secrets.token_urlsafe(24)
         return render_step(school, form, STEPS[0])
     step = step_named(request.form.get("step"))

@@ -12,7 +12,8 @@ from reporting.services.evidence import CleanFile, Upload, clean
 def clean_uploads(files: list[FileStorage] | None, already: int = 0) -> tuple[
         tuple[CleanFile, ...], list[str]]:
     """Check every chosen file; return the good ones and a message for each bad one."""
-    chosen = [f for f in files or [] if f and f.filename]
+    # A hand-made form may send text where a file goes: only files count.
+    chosen = [f for f in files or [] if isinstance(f, FileStorage) and f.filename]
     limit = current_app.config["EVIDENCE_MAX_FILES"]
     if already + len(chosen) > limit:
         return (), [f"You can add at most {limit} files to a report."]
