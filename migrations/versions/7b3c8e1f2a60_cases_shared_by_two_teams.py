@@ -16,6 +16,8 @@ down_revision = '5d1e2a7c9b04'
 branch_labels = None
 depends_on = None
 
+# Partial: the index holds only the few shared cases, so planners see how selective it is.
+SHARED = sa.text('also_channel_id IS NOT NULL')
 # Before the column goes, the second team's handlers lose their keys: the older code knows
 # only the lead team, and must not leave readers it cannot see or show to the student.
 UNSHARE = """
@@ -31,7 +33,8 @@ WHERE holder = 'staff'
 def upgrade():
     with op.batch_alter_table('cases', schema=None) as batch_op:
         batch_op.add_column(sa.Column('also_channel_id', sa.Integer(), nullable=True))
-        batch_op.create_index('ix_cases_also', ['school_id', 'also_channel_id'], unique=False)
+        batch_op.create_index('ix_cases_also', ['school_id', 'also_channel_id'], unique=False,
+                              sqlite_where=SHARED, postgresql_where=SHARED)
         batch_op.create_foreign_key(batch_op.f('fk_cases_also_channel_id_channels'),
                                     'channels', ['also_channel_id'], ['id'])
     with op.batch_alter_table('messages', schema=None) as batch_op:

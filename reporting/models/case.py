@@ -13,6 +13,7 @@ from sqlalchemy import (
     LargeBinary,
     String,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -32,8 +33,11 @@ class Case(db.Model):
         # The queue: a channel's cases, urgent first, then by the nearest deadline.
         Index("ix_cases_queue", "school_id", "channel_id", "urgent", "due_at"),
         Index("ix_cases_status", "school_id", "channel_id", "status"),
-        # The second team's queue (a case shared by two teams: DESIGN.md, Routing).
-        Index("ix_cases_also", "school_id", "also_channel_id"),
+        # The second team's queue (a case shared by two teams: DESIGN.md, Routing). Partial,
+        # so the few shared cases are all it holds and planners see how selective it is.
+        Index("ix_cases_also", "school_id", "also_channel_id",
+              sqlite_where=text("also_channel_id IS NOT NULL"),
+              postgresql_where=text("also_channel_id IS NOT NULL")),
     )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)

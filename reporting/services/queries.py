@@ -29,24 +29,48 @@ class QueueFilter:
     page: int = 1
 
 
+def _peer_rule(user: StaffUser) -> list:
+    """A peer request is seen only while nobody has accepted it, or by the one who did."""
+    if any(m.channel.kind == "peer" for m in user.memberships):  # peer requests live there
+        return [or_(Case.kind != "peer_connection", Case.assignee_id.is_(None),
+                    Case.assignee_id == user.id)]
+    return []
+
+
+def _channels(user: StaffUser, channel_id: int | None) -> set[int]:
+    return (user.channel_ids if channel_id is None else user.channel_ids & {channel_id}) or {0}
+
+
 def visible_to(user: StaffUser, channel_id: int | None = None) -> list:
     """Conditions for the cases a handler may see: their school and channels (the team that
     leads a case, or the second team it is shared with), and a peer request only while
     nobody has accepted it, or once they have."""
-    channels = user.channel_ids if channel_id is None else user.channel_ids & {channel_id}
-    conditions = [Case.school_id == user.school_id,
-                  or_(Case.channel_id.in_(channels or {0}),
-                      Case.also_channel_id.in_(channels or {0}))]
-    if any(m.channel.kind == "peer" for m in user.memberships):  # peer requests live there
-        conditions.append(or_(Case.kind != "peer_connection", Case.assignee_id.is_(None),
-                              Case.assignee_id == user.id))
-    return conditions
+    channels = _channels(user, channel_id)
+    return [Case.school_id == user.school_id,
+            or_(Case.channel_id.in_(channels), Case.also_channel_id.in_(channels)),
+            *_peer_rule(user)]
+
+
+def _scopes(user: StaffUser, channel_id: int | None) -> tuple[list, list]:
+    """visible_to as two disjoint parts, each searched by its own index: the cases the
+    handler's channels lead, and those shared with them. (One OR across the two columns
+    makes SQLite read every case of the school for each queue page.)"""
+    channels, school = _channels(user, channel_id), Case.school_id == user.school_id
+    return ([school, Case.channel_id.in_(channels), *_peer_rule(user)],
+            [school, Case.also_channel_id.in_(channels), Case.channel_id.not_in(channels),
+             *_peer_rule(user)])
+
+
+def _queue_order(case: Case) -> tuple:
+    """The queue's order in Python (urgent first, nearest deadline, none last, oldest)."""
+    return (not case.urgent, case.due_at is None, case.due_at or case.created_at,
+            case.created_at)
 
 
 def handler_queue(session: Session, user: StaffUser, wanted: QueueFilter) -> tuple[
         list[Case], int]:
     """One page of the handler's cases: urgent first, then the nearest deadline; and the total."""
-    conditions = visible_to(user, wanted.channel_id)
+    conditions = []
     if wanted.status == "open":
         conditions.append(Case.status.not_in(FINISHED))
     elif wanted.status != "all":
@@ -59,25 +83,30 @@ def handler_queue(session: Session, user: StaffUser, wanted: QueueFilter) -> tup
         conditions.append(Case.assignee_id.is_(None))
     if wanted.overdue:
         conditions.append(Case.due_at < utcnow())
-    total = session.scalar(select(func.count()).select_from(Case).where(*conditions))
-    cases = session.scalars(
-        select(Case)
-        .options(joinedload(Case.channel), joinedload(Case.also_channel),
-                 joinedload(Case.assignee))
-        .where(*conditions)
-        .order_by(Case.urgent.desc(), Case.due_at.asc().nulls_last(), Case.created_at)
-        .limit(PAGE_SIZE).offset((wanted.page - 1) * PAGE_SIZE)
-    ).all()
-    return list(cases), total
+    total, cases, upto = 0, [], wanted.page * PAGE_SIZE
+    for scope in _scopes(user, wanted.channel_id):  # each part's first pages, then merged
+        total += session.scalar(select(func.count()).select_from(Case).where(
+            *scope, *conditions))
+        cases += session.scalars(
+            select(Case)
+            .options(joinedload(Case.channel), joinedload(Case.also_channel),
+                     joinedload(Case.assignee))
+            .where(*scope, *conditions)
+            .order_by(Case.urgent.desc(), Case.due_at.asc().nulls_last(), Case.created_at)
+            .limit(upto)
+        ).all()
+    return sorted(cases, key=_queue_order)[upto - PAGE_SIZE:upto], total
 
 
 def status_counts(session: Session, user: StaffUser) -> dict[str, int]:
     """How many cases of each status are in the handler's channels, plus 'overdue'."""
-    scope = visible_to(user, None)
-    counts = dict(session.execute(
-        select(Case.status, func.count()).where(*scope).group_by(Case.status)).all())
-    counts["overdue"] = session.scalar(
-        select(func.count()).select_from(Case).where(*scope, Case.due_at < utcnow()))
+    counts: dict[str, int] = {}
+    for scope in _scopes(user, None):
+        for status, count in session.execute(
+                select(Case.status, func.count()).where(*scope).group_by(Case.status)):
+            counts[status] = counts.get(status, 0) + count
+        counts["overdue"] = counts.get("overdue", 0) + session.scalar(
+            select(func.count()).select_from(Case).where(*scope, Case.due_at < utcnow()))
     return counts
 
 

@@ -330,3 +330,23 @@ def test_statistics_count_a_shared_case_once_with_its_lead(session, school, team
     counts = {channel.kind: total for channel, total, _ in
               queries.channel_overview(session, school.id)}
     assert counts == {"peer": 0, "pastoral": 0, "institutional": 1}
+
+
+def test_a_queue_mixing_led_and_shared_cases_keeps_its_order_and_pages(session, school, team,
+                                                                       monkeypatch):
+    """Are led and shared cases merged urgent first, then by deadline, paged and counted as
+    one queue (each part is searched on its own index)?"""
+    monkeypatch.setattr(queries, "PAGE_SIZE", 2)
+    routine = factories.make_report(session, school).case  # pastoral leads
+    urgent_own = factories.make_report(session, school, urgency=Urgency.HIGH).case
+    shared = _not_safe(session, school).case  # pastoral shares it
+    session.commit()
+    pastoral = team[Role.PASTORAL_OFFICER]
+    first, total = queries.handler_queue(session, pastoral, queries.QueueFilter())
+    second, _ = queries.handler_queue(session, pastoral, queries.QueueFilter(page=2))
+    expected = sorted([urgent_own, shared], key=lambda c: c.due_at) + [routine]
+    assert (first + second, total) == (expected, 3)
+    only_shared, count = queries.handler_queue(session, pastoral, queries.QueueFilter(
+        urgency="urgent", channel_id=school.channel(PAST).id))
+    assert count == 2 and shared in only_shared
+    assert queries.status_counts(session, pastoral)["submitted"] == 3
