@@ -130,6 +130,7 @@ def test_the_sharing_team_acts_but_leaves_ownership_to_the_lead(login_as, sessio
     page = pastoral.get(f"/staff/cases/{case.id}").get_data(as_text=True)
     assert f"Shared with {EDI} (leads)." in page
     assert "Claim this case" not in page and "Move to another team" not in page
+    assert "Private note (only the two teams sharing this case can read it)" in page
     refused = _act(pastoral, case, "claim")
     assert refused.status_code == 400 and "leads this case" in refused.get_data(as_text=True)
     assert _act(pastoral, case, "acknowledge").status_code == 302
