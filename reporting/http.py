@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import re
 
-from flask import Flask, Response, render_template, request
+from flask import Flask, Response, current_app, g, render_template, request
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
@@ -40,8 +40,6 @@ def _security_headers(response: Response) -> Response:
     if request.endpoint != "static":
         # Nothing a student or handler saw should come back from a cache or the back button.
         headers["Cache-Control"] = "no-store"
-    from flask import current_app
-
     if current_app.config["HSTS"]:
         headers["Strict-Transport-Security"] = "max-age=63072000; includeSubDomains"
     return response
@@ -71,6 +69,11 @@ def _unavailable(error: Exception) -> tuple[str, int, dict[str, str]]:
     from reporting.extensions import db
 
     db.session.remove()  # give the broken connection back; the next request gets a fresh one
+    # Flask-Login's context processor loads the signed-in user for every template: with the
+    # database gone that fails again inside this handler (a bare 500 from Gunicorn, after
+    # another connect timeout). The page needs nobody: render it as the anonymous user.
+    if (manager := getattr(current_app, "login_manager", None)) is not None:
+        g._login_user = manager.anonymous_user()
     page, code = _error_page(ServiceUnavailable())  # (a page: it carries no response)
     return page, code, {"Retry-After": str(RETRY_AFTER_SECONDS)}
 
