@@ -2,21 +2,25 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from reporting.domain.roles import Role
 from tests import factories
 from tests.browser.conftest import assert_accessible, press_button, tab_to
 
 
-def _sign_in_by_keyboard(page, user, landing: str = "**/staff/") -> None:
+def _sign_in_by_keyboard(page, user, landing: str = "**/staff/", password: str | None = None,
+                         code: Callable[[], str] | None = None) -> None:
+    """Password, then the authenticator code, by keyboard (a factory user's by default)."""
     page.goto("/auth/login")
     tab_to(page, "#email")
     page.keyboard.type(user.email)
     page.keyboard.press("Tab")
-    page.keyboard.type(factories.PASSWORD)
+    page.keyboard.type(password or factories.PASSWORD)
     page.keyboard.press("Enter")
     page.wait_for_url("**/auth/two-factor")
     tab_to(page, "#code")
-    page.keyboard.type(factories.totp_code(user))
+    page.keyboard.type(code() if code else factories.totp_code(user))
     page.keyboard.press("Enter")
     page.wait_for_url(landing)
 

@@ -9,12 +9,10 @@ from __future__ import annotations
 
 import secrets
 
-from tests import factories
 from tests.browser.conftest import assert_accessible, choose, press_button, tab_to, tick
-from tests.browser.test_casework_journey import _sign_in_by_keyboard
 from tests.production.failover import Failover
 from tests.production.harness import SCHOOL, Harness
-from tests.production.web import enrol, file_report, token, totp_code
+from tests.production.web import enrol, file_report, sign_in_by_keyboard, token, totp_code
 
 
 def newest_case(harness: Harness) -> str:
@@ -92,7 +90,7 @@ def test_officer_enrols_signs_in_and_works_a_case(page, deployment):
     """Can a pastoral officer enrol (password, then TOTP), sign in again and claim,
     acknowledge and answer a case over https, with the student reading the answer?"""
     failover = Failover(deployment)
-    officer = deployment.create_staff("pastoral_officer", password=factories.PASSWORD)
+    officer = deployment.create_staff("pastoral_officer")
     narrative = f"Left out of every teaching session ({secrets.token_hex(4)})."
     receipt = file_report(deployment, narrative)
     case_id = newest_case(deployment)
@@ -111,7 +109,7 @@ def test_officer_enrols_signs_in_and_works_a_case(page, deployment):
     press_button(page, "Sign out")
     page.wait_for_url("**/auth/login")
 
-    _sign_in_by_keyboard(page, officer)  # password and a later TOTP code
+    sign_in_by_keyboard(page, officer)  # password and the next TOTP code
     assert_accessible(page)
     failover.next()  # the staff session continues on the other server
     tab_to(page, f"a[href$='/cases/{case_id}']")
@@ -146,10 +144,10 @@ def test_officer_enrols_signs_in_and_works_a_case(page, deployment):
 def test_admin_signs_in_and_opens_the_dashboard(page, deployment):
     """Can an admin sign in with password and TOTP over https and read the dashboard?"""
     failover = Failover(deployment)
-    admin = enrol(deployment, deployment.create_staff("admin", password=factories.PASSWORD))
+    admin = enrol(deployment, deployment.create_staff("admin"))
     file_report(deployment, "Something for the figures.")
     failover.next()
-    _sign_in_by_keyboard(page, admin, landing="**/admin/")
+    sign_in_by_keyboard(page, admin, landing="**/admin/")
     assert_accessible(page)
     failover.next()
     page.click("text=Response times")
