@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import io
 import logging
 import re
 
-from flask import Flask, Response, current_app, g, render_template, request
+from flask import Flask, Response, current_app, g, render_template, request, send_file
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
@@ -26,6 +27,15 @@ CSP = "; ".join([
 ERROR_PAGES = {400, 403, 404, 405, 413, 429, 500, 503}
 RETRY_AFTER_SECONDS = 30
 _CLIENT_PREFIX = re.compile(r"^\S+ - - ")
+
+
+def attachment(name: str, data: bytes) -> Response:
+    """A file to download (evidence, for a handler or its student): always an attachment
+    of no particular type, never shown inline, and sandboxed should a browser try."""
+    response = send_file(io.BytesIO(data), mimetype="application/octet-stream",
+                         as_attachment=True, download_name=name)
+    response.headers["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    return response
 
 
 def _security_headers(response: Response) -> Response:

@@ -5,6 +5,7 @@ Routing and statistics use only these, never free text.
 
 from __future__ import annotations
 
+from datetime import date
 from enum import StrEnum
 
 
@@ -127,6 +128,36 @@ LABELS: dict[StrEnum, str] = {
     Urgency.MEDIUM: "I would like a reply soon",
     Urgency.HIGH: "It is urgent",
 }
+
+
+# The questions as the report form asks them: its labels, and every page that gives the
+# answers back in the student's own words.
+QUESTIONS = {
+    "occurred": "When did it happen?",
+    "setting": "Where did it happen?",
+    "responsible": "Who was responsible?",
+    "grounds": "What do you think it was about?",
+    "impact": "How much is it affecting you?",
+    "urgency": "How soon would you like a reply?",
+    "wants": "What would you like to happen?",
+}
+
+
+def answers_told(*, occurred_kind: str, occurred_on: date | None, setting: str,
+                 responsible: str, grounds: list[str], impact: str, urgency: str,
+                 wants: list[str]) -> list[tuple[str, str]]:
+    """Each structured answer as (the question asked, the words the student picked)."""
+    when = label(When(occurred_kind))
+    if occurred_on and occurred_kind == When.DATE:
+        when += f" ({occurred_on.day} {occurred_on:%B %Y})"
+    elif occurred_on and occurred_kind == When.MONTH:
+        when += f" ({occurred_on:%B %Y})"
+    picked = {"occurred": when, "setting": label(Setting(setting)),
+              "responsible": label(Responsible(responsible)),
+              "grounds": "; ".join(label(Ground(g)) for g in grounds),
+              "impact": label(Impact(impact)), "urgency": label(Urgency(urgency)),
+              "wants": "; ".join(label(Want(w)) for w in wants)}
+    return [(QUESTIONS[name], picked[name]) for name in QUESTIONS]
 
 
 def label(choice: StrEnum) -> str:

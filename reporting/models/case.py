@@ -38,6 +38,10 @@ class Case(db.Model):
         Index("ix_cases_also", "school_id", "also_channel_id",
               sqlite_where=text("also_channel_id IS NOT NULL"),
               postgresql_where=text("also_channel_id IS NOT NULL")),
+        # The few cases sent again because their first copy's receipt was never shown.
+        Index("ix_cases_repeats", "repeats_case_id",
+              sqlite_where=text("repeats_case_id IS NOT NULL"),
+              postgresql_where=text("repeats_case_id IS NOT NULL")),
     )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
@@ -51,6 +55,11 @@ class Case(db.Model):
     # keys, see it in their queue and may read it, acknowledge it, write to the student and
     # add notes; the identity key reaches them only if the student shared it with them.
     also_channel_id: Mapped[int | None] = mapped_column(ForeignKey("channels.id"))
+    # The case this one repeats: the first copy reached the team, but the student never saw
+    # its receipt (the server stopped before answering), so they sent it again to be able
+    # to read replies. Both teams' pages say so; shredding the first leaves this one.
+    repeats_case_id: Mapped[str | None] = mapped_column(
+        ForeignKey("cases.id", ondelete="SET NULL"))
     # 'report', or 'peer_connection' (a request to talk to a peer supporter).
     kind: Mapped[str] = mapped_column(String(20), default="report")
     status: Mapped[str] = mapped_column(String(30), default=CaseStatus.SUBMITTED.value)
@@ -74,6 +83,8 @@ class Case(db.Model):
     channel: Mapped[Channel] = relationship(foreign_keys=[channel_id])
     also_channel: Mapped[Channel | None] = relationship(foreign_keys=[also_channel_id])
     assignee: Mapped[StaffUser | None] = relationship()
+    repeats: Mapped[Case | None] = relationship(remote_side=[id],
+                                                foreign_keys=[repeats_case_id])
     events: Mapped[list[CaseEvent]] = relationship(
         order_by="CaseEvent.id", cascade="all, delete-orphan", back_populates="case"
     )

@@ -90,6 +90,12 @@ def seal_evidence(report_id: str, content_key: bytes, file: CleanFile) -> Eviden
     )
 
 
+def open_evidence_data(content_key: bytes, evidence: Evidence) -> bytes:
+    """The bytes of a piece of evidence."""
+    return crypto.unseal(content_key, evidence.content_sealed, crypto.field_context(
+        evidence.report_id, f"evidence:{evidence.id}"))
+
+
 def open_evidence_name(content_key: bytes, evidence: Evidence) -> str:
     """The file name of a piece of evidence, made safe again for files stored before names
     were (so every page and download shows the extension of the detected kind)."""

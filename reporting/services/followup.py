@@ -10,11 +10,17 @@ from sqlalchemy.orm import Session
 
 from reporting.domain.cases import Action, CaseStatus
 from reporting.domain.errors import BelongError
+from reporting.domain.report import answers_told
 from reporting.domain.roles import ChannelKind
 from reporting.models import Case, Channel, OutboxMessage, ReportChoice, WrappedKey
 from reporting.services import audit
 from reporting.services.casework import open_message, seal_message, transition
-from reporting.services.evidence import CleanFile, open_evidence_name, seal_evidence
+from reporting.services.evidence import (
+    CleanFile,
+    open_evidence_data,
+    open_evidence_name,
+    seal_evidence,
+)
 from reporting.services.notifications import notify_handlers
 from reporting.services.queries import team_handlers
 from reporting.services.reports import IDENTITY, Keys, read_fields, wrap_for_handlers
@@ -53,8 +59,9 @@ class ReporterView:
 
     case: Case
     fields: dict[str, str]
+    answers: list[tuple[str, str]]  # (question, the words picked); none for a peer request
     messages: list[ShownMessage]
-    files: list[tuple[str, str]]  # (name, type)
+    files: list[tuple[str, str, str]]  # (id, name, type)
     shared_with: list[str]
     readers: Readers
 
@@ -72,9 +79,25 @@ def reporter_view(case: Case, keys: Keys) -> ReporterView:
         )
         for m in case.messages
     ]
-    files = [(open_evidence_name(keys.content, e), e.content_type) for e in case.report.evidence]
-    return ReporterView(case, read_fields(case.report, keys), messages, files,
-                        case.report.chosen("share_identity"), readers_of(case))
+    files = [(e.id, open_evidence_name(keys.content, e), e.content_type)
+             for e in case.report.evidence]
+    report = case.report
+    answers = [] if case.kind == "peer_connection" else answers_told(
+        occurred_kind=report.occurred_kind, occurred_on=report.occurred_on,
+        setting=report.setting, responsible=report.responsible,
+        grounds=report.chosen("ground"), impact=report.impact, urgency=report.urgency,
+        wants=report.chosen("want"))
+    return ReporterView(case, read_fields(report, keys), answers, messages, files,
+                        report.chosen("share_identity"), readers_of(case))
+
+
+def own_file(case: Case, keys: Keys, evidence_id: str) -> tuple[str, bytes] | None:
+    """The name and bytes of one of the student's own files, or None if there is none."""
+    evidence = next((e for e in case.report.evidence if e.id == evidence_id), None)
+    if evidence is None:
+        return None
+    return (open_evidence_name(keys.content, evidence),
+            open_evidence_data(keys.content, evidence))
 
 
 def _still_open(case: Case) -> None:

@@ -15,7 +15,7 @@ from reporting.models import Case, CaseNote, ChannelMembership, StaffUser
 from reporting.models.base import new_id
 from reporting.services import audit
 from reporting.services.casework import open_message, staff_keys, transition
-from reporting.services.evidence import open_evidence_name
+from reporting.services.evidence import open_evidence_data, open_evidence_name
 from reporting.services.queries import FINISHED, visible_to
 from reporting.services.reports import Keys, read_fields
 
@@ -71,6 +71,7 @@ class CaseView:
     notes: list[tuple[CaseNote, str]]
     files: list[tuple[object, str]]
     identity_shared: bool
+    repeated_by: list[Case]  # later copies the student sent, never having seen its receipt
 
 
 def note_context(case: Case, note_id: str) -> bytes:
@@ -90,6 +91,8 @@ def open_case(session: Session, user: StaffUser, private_key: bytes, case: Case)
                for n in case.notes],
         files=[(e, open_evidence_name(keys.content, e)) for e in case.report.evidence],
         identity_shared=keys.identity is not None,
+        repeated_by=list(session.scalars(select(Case).where(
+            Case.repeats_case_id == case.id).order_by(Case.created_at))),
     )
 
 
@@ -101,9 +104,8 @@ def open_evidence(session: Session, user: StaffUser, private_key: bytes, case: C
     if evidence is None:
         raise CaseNotFound("There is no such file.")
     _audit(session, user, case, "case.evidence_read")
-    data = crypto.unseal(keys.content, evidence.content_sealed, crypto.field_context(
-        case.report_id, f"evidence:{evidence.id}"))
-    return open_evidence_name(keys.content, evidence), data
+    return (open_evidence_name(keys.content, evidence),
+            open_evidence_data(keys.content, evidence))
 
 
 def claim(session: Session, user: StaffUser, case: Case) -> None:

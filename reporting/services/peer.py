@@ -20,7 +20,8 @@ NO_MESSAGE = "(The student did not add a message.)"
 
 
 def request_connection(session: Session, school: School, tags: frozenset[str],
-                       message: str = "", submission_id: str | None = None) -> Submitted:
+                       message: str = "", submission_id: str | None = None,
+                       repeats: str | None = None) -> Submitted:
     """File a request to talk to a peer supporter who shares the chosen tags.
 
     It is a case of kind 'peer_connection' in the peer channel, with its own receipt:
@@ -35,7 +36,7 @@ def request_connection(session: Session, school: School, tags: frozenset[str],
         grounds=frozenset(), wants=frozenset({Want.PEER}), occurred_kind=When.UNSURE,
         chosen_channel=ChannelKind.PEER,
         also_shown=frozenset(),  # a peer request is never shared with a second team
-    ), submission_id)
+    ), submission_id, repeats)
     submitted.case.kind = "peer_connection"
     stats.refresh(session, submitted.case)
     submitted.report.choices.extend(ReportChoice(question="peer_tag", value=tag)

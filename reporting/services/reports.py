@@ -139,16 +139,28 @@ def already_sent(session: Session, submission_id: str | None) -> bool:
         Report.submission_digest == crypto.token_digest(submission_id))) is not None
 
 
+def sent_case(session: Session, school: School, submission_id: str | None) -> Case | None:
+    """The case stored under this one-time submission id at this school, if any."""
+    if not submission_id:
+        return None
+    return session.scalar(select(Case).join(Report, Case.report_id == Report.id).where(
+        Report.submission_digest == crypto.token_digest(submission_id),
+        Report.school_id == school.id))
+
+
 def submit_report(session: Session, school: School, draft: Draft,
-                  submission_id: str | None = None) -> Submitted:
+                  submission_id: str | None = None, repeats: str | None = None) -> Submitted:
     """Encrypt and store a report with its case, keys, files, first event and audit entry.
 
     Everything joins the caller's transaction: the caller commits once, so either
-    all of it exists or none of it does. A repeated submission id is refused.
+    all of it exists or none of it does. A repeated submission id is refused. `repeats` is
+    the submission id of an earlier copy the student sent but never saw the receipt of:
+    the new case records that it repeats that one.
     """
     digest = crypto.token_digest(submission_id) if submission_id else None
     if already_sent(session, submission_id):
-        raise Conflict("This report was already sent. Its receipt was shown when it was sent.")
+        raise Conflict("This report was already sent.")
+    first = sent_case(session, school, repeats)
     decision = decide_for(session, school, Answers(
         wants=draft.wants, urgency=draft.urgency, not_safe=draft.not_safe,
         setting=draft.setting, responsible=draft.responsible, grounds=draft.grounds,
@@ -191,7 +203,8 @@ def submit_report(session: Session, school: School, draft: Draft,
     report.evidence = [seal_evidence(report_id, keys.content, f) for f in draft.files]
     now = utcnow()
     case = Case(school_id=school.id, report=report, channel=channel, also_channel=also,
-                urgent=decision.urgent, status=CaseStatus.SUBMITTED.value, created_at=now,
+                repeats=first, urgent=decision.urgent, status=CaseStatus.SUBMITTED.value,
+                created_at=now,
                 due_at=sla.acknowledge_by(now, policy, decision.urgent))
     case.events.append(CaseEvent(actor_kind="reporter", action="submit", at=now,
                                  to_status=CaseStatus.SUBMITTED.value))
@@ -201,7 +214,8 @@ def submit_report(session: Session, school: School, draft: Draft,
     audit.record(session, audit.school_chain(school.id), "reporter", "report.submit",
                  f"case:{case.id}", channel=chosen.value,
                  overrode_recommendation=chosen is not decision.channel,
-                 **({"also": also_kind.value} if also_kind else {}))
+                 **({"also": also_kind.value} if also_kind else {}),
+                 **({"repeats": f"case:{first.id}"} if first else {}))
     notify_handlers(session, case, handlers)
     return Submitted(report, case, receipt)
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-import io
 
 from flask import (
     Blueprint,
@@ -14,7 +13,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_file,
     session,
     url_for,
 )
@@ -26,6 +24,7 @@ from reporting.domain.errors import BelongError, Conflict
 from reporting.domain.peer import tag_label
 from reporting.domain.roles import Role
 from reporting.extensions import db
+from reporting.http import attachment
 from reporting.models import Case
 from reporting.models.base import utcnow
 from reporting.services import access_log, handling, peer, queries
@@ -121,10 +120,7 @@ def evidence(case_id: str, evidence_id: str):
     except NoAccess:
         return render_template("staff/no_key.html", case=_case(case_id)), 403
     db.session.commit()
-    response = send_file(io.BytesIO(data), mimetype="application/octet-stream",
-                         as_attachment=True, download_name=name)
-    response.headers["Content-Security-Policy"] = "sandbox; default-src 'none'"
-    return response
+    return attachment(name, data)
 
 
 @bp.context_processor

@@ -1,11 +1,21 @@
-"""Coming back with a receipt: status, messages, reply, files, sharing, withdrawal, deletion."""
+"""Coming back with a receipt: status, messages, reply, files, sharing, withdrawal, deletion,
+the student's own copy and files."""
 
 from __future__ import annotations
 
 import base64
 import time
 
-from flask import current_app, redirect, render_template, session, url_for
+from flask import (
+    abort,
+    current_app,
+    flash,
+    get_flashed_messages,
+    redirect,
+    render_template,
+    session,
+    url_for,
+)
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
@@ -14,6 +24,7 @@ from wtforms.validators import DataRequired
 
 from reporting.domain.errors import BelongError, InvalidReceipt
 from reporting.extensions import csrf, db, limiter
+from reporting.http import attachment
 from reporting.models import Case, School
 from reporting.services import followup, rerouting, retention
 from reporting.services.delivery import dispatch
@@ -32,6 +43,7 @@ from reporting.student.limits import followup_limits
 from reporting.student.report_form import channel_kinds
 from reporting.student.uploads import clean_uploads
 
+DELETED = "deleted"  # the flashed word that lets the 'deleted' page show once
 LOST = ("That receipt does not match a report here. Check each group of four and try again. If "
         "the receipt is lost, nobody can open the report for you: you can make a new report, "
         "or contact support directly.")
@@ -101,11 +113,33 @@ def return_with_receipt(slug: str):
 
 @bp.route("/s/<slug>/your-report")
 def your_report(slug: str):
-    """Status, history, messages and what the student told us: only for the receipt holder."""
+    """Status, history, messages and what the student told us: only for the receipt holder
+    (with what the last action did, once: post/redirect/get)."""
     school = school_or_404(slug)
     if (held := _held(school)) is None:
         return redirect(url_for("student.return_with_receipt", slug=slug))
-    return _page(school, *held)
+    return _page(school, *held, notice=next(iter(get_flashed_messages()), ""))
+
+
+@bp.route("/s/<slug>/your-report/copy")
+def report_copy(slug: str):
+    """The student's own copy to print or save: the report, its answers and messages."""
+    school = school_or_404(slug)
+    if (held := _held(school)) is None:
+        return redirect(url_for("student.return_with_receipt", slug=slug))
+    return render_template("student/your_report_copy.html", school=school,
+                           view=followup.reporter_view(*held), leave_form=LeaveForm())
+
+
+@bp.route("/s/<slug>/your-report/files/<evidence_id>")
+def own_file(slug: str, evidence_id: str):
+    """Download one of the student's own files: always an attachment, never shown inline."""
+    school = school_or_404(slug)
+    if (held := _held(school)) is None:
+        return redirect(url_for("student.return_with_receipt", slug=slug))
+    if (found := followup.own_file(*held, evidence_id)) is None:
+        abort(404)
+    return attachment(*found)
 
 
 @bp.route("/s/<slug>/your-report/<action>", methods=["POST"])
@@ -139,9 +173,20 @@ def act_on_report(slug: str, action: str):
     if action == "delete":  # nothing is left to come back to: end the receipt session
         retention.settle(db.session)
         session.clear()
-        return render_template("student/report_deleted.html", school=school)
+        flash(DELETED)
+        return redirect(url_for("student.report_deleted", slug=slug), 303)
     dispatch(current_app._get_current_object())
-    return _page(school, case, keys, notice)
+    flash(notice)  # shown once by the page the redirect leads to: a reload sends nothing
+    return redirect(url_for("student.your_report", slug=slug), 303)
+
+
+@bp.route("/s/<slug>/your-report/deleted")
+def report_deleted(slug: str):
+    """Said once, right after the deletion (a reload, or anyone else, goes to the start)."""
+    school = school_or_404(slug)
+    if DELETED not in get_flashed_messages():
+        return redirect(url_for("student.home", slug=slug))
+    return render_template("student/report_deleted.html", school=school)
 
 
 def _reply(case: Case, keys: Keys, form: ReplyForm) -> str:
@@ -192,6 +237,10 @@ ACTIONS = {"reply": (ReplyForm, _reply), "files": (FilesForm, _files),
 def leave(slug: str):
     """End the receipt session."""
     school = school_or_404(slug)
+    response = redirect(url_for("student.home", slug=school.slug), 303)
     if LeaveForm().validate_on_submit():
         session.clear()
-    return redirect(url_for("student.home", slug=school.slug))
+        # Nothing of the report stays in this browser: no page in its cache (every page
+        # was no-store already), no cookie, nothing stored by a script.
+        response.headers["Clear-Site-Data"] = '"cache", "cookies", "storage"'
+    return response

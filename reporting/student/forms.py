@@ -12,7 +12,7 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length, Regexp
+from wtforms.validators import DataRequired, InputRequired, Length
 
 from reporting.domain.report import MESSAGE_MAX
 from reporting.student.report_form import CHANNELS, Checkboxes
@@ -30,12 +30,8 @@ class ReturnForm(FlaskForm):
 
 
 class ReceiptKeptForm(FlaskForm):
-    """'I have kept my receipt', with the receipt carried so it can be shown again."""
+    """'I have kept my receipt' (the receipt itself stays in the session until then)."""
 
-    receipt = HiddenField(validators=[Regexp(r"^[0-9A-Z-]{20,24}$")])
-    # 'yes' after a not-safe report: the emergency routes stay on top until the student
-    # leaves (posted text can only add the emergency numbers, never remove anything).
-    not_safe = HiddenField()
     kept = BooleanField("I have saved my receipt somewhere safe", validators=[
         DataRequired("Tick the box once your receipt is saved. Without it, nobody can open "
                      "your report again.")])

@@ -2,27 +2,29 @@
 
 from __future__ import annotations
 
+import logging
 import secrets
 
 from flask import Response, current_app, render_template, request
 from flask_wtf import FlaskForm
+from sqlalchemy.exc import IntegrityError
 from wtforms import HiddenField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length
 
-from reporting.domain.errors import BelongError
+from reporting.domain.errors import BelongError, Conflict
 from reporting.domain.peer import PEER_TAGS
 from reporting.extensions import csrf, db
 from reporting.services.delivery import dispatch
 from reporting.services.peer import request_connection
+from reporting.services.reports import already_sent
 from reporting.student import DATABASE_GONE, SchoolFace, bp, face_of, school_for_form
-from reporting.student.forms import ReceiptKeptForm
-from reporting.student.issued import remember_issued
 from reporting.student.limits import robot_filled_the_honeypot, send_limits
 from reporting.student.report_form import Checkboxes
-from reporting.student.report_views import EXPIRED, LIMITED, NOT_SENT
+from reporting.student.report_views import EXPIRED, LIMITED, NOT_SENT, sent_already, to_receipt
 from reporting.validators import Printable
 
+log = logging.getLogger("belong")
 NOT_SAVED = ("We could not send your request just now, and nothing was stored. What you "
              "chose is still here: please try again in a minute or two.")
 
@@ -31,6 +33,7 @@ class PeerRequestForm(FlaskForm):
     """What the student would like a peer supporter to share with them."""
 
     submission_id = HiddenField()
+    repeats = HiddenField()  # see ReportForm.repeats
     tags = Checkboxes("I would like to talk to someone who shares:", choices=[
         SelectChoice(value, label) for value, label in PEER_TAGS.items()],
         validators=[InputRequired("Choose at least one.")])
@@ -47,14 +50,24 @@ def _limited(_limit) -> Response:
 
 
 def _send(school, form: PeerRequestForm):
-    """Store the request and show its receipt once, or the form again with a reason."""
+    """Store the request and show its receipt on its own page, or the form again with a
+    reason."""
     if isinstance(school, SchoolFace):  # the database is gone
         return render_template("student/peer.html", school=school, form=form,
                                notice=NOT_SAVED), 503
     try:
         submitted = request_connection(db.session, school, frozenset(form.tags.data),
-                                       form.message.data or "", form.submission_id.data)
+                                       form.message.data or "", form.submission_id.data,
+                                       form.repeats.data or None)
         db.session.commit()
+    except (Conflict, IntegrityError) as exc:  # the same request sent twice, perhaps at once
+        db.session.rollback()
+        if isinstance(exc, Conflict) or already_sent(db.session, form.submission_id.data):
+            return sent_already(form, lambda notice: render_template(
+                "student/peer.html", school=school, form=form, notice=notice), "request")
+        log.exception("a peer request could not be stored")
+        return render_template("student/peer.html", school=school, form=form,
+                               notice=NOT_SAVED)
     except DATABASE_GONE:
         face = face_of(school)  # read before the failed transaction is thrown away
         db.session.remove()
@@ -64,10 +77,7 @@ def _send(school, form: PeerRequestForm):
         db.session.rollback()
         return render_template("student/peer.html", school=school, form=form, notice=str(exc))
     dispatch(current_app._get_current_object())
-    remember_issued(submitted.receipt)
-    return render_template("student/receipt.html", school=school, peer=True,
-                           receipt=submitted.receipt, channel=submitted.case.channel,
-                           form=ReceiptKeptForm(receipt=submitted.receipt))
+    return to_receipt(school, submitted, form.submission_id.data, peer=True)
 
 
 @bp.route("/s/<slug>/peer", methods=["GET", "POST"])

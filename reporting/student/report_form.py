@@ -29,6 +29,7 @@ from reporting.domain import report as answers
 from reporting.domain.addresses import one_address
 from reporting.domain.report import (
     IDENTITY_FIELDS,
+    QUESTIONS,
     Ground,
     Impact,
     Responsible,
@@ -73,6 +74,9 @@ class ReportForm(FlaskForm):
         csrf = True
 
     submission_id = HiddenField()
+    # The submission id of an earlier copy whose receipt never reached the student: this
+    # send repeats it (reporting/student/issued.py).
+    repeats = HiddenField()
     safe = RadioField("Are you safe right now?", choices=options([
         ("yes", "Yes, I am safe right now"), ("no", "No, I am not safe right now")]),
         validators=[InputRequired("Tell us whether you are safe right now.")])
@@ -81,26 +85,26 @@ class ReportForm(FlaskForm):
         Length(max=answers.NARRATIVE_MAX,
                message=f"Keep this under {answers.NARRATIVE_MAX:,} characters."),
         Printable(allow_newlines=True)])
-    occurred_kind = RadioField("When did it happen?", choices=pick(When),
+    occurred_kind = RadioField(QUESTIONS["occurred"], choices=pick(When),
                                validators=[InputRequired("Tell us roughly when it happened.")])
     occurred_date = StringField("Date", validators=[Optional(), Length(max=10)])
     occurred_month = StringField("Month", validators=[Optional(), Length(max=7)])
-    setting = RadioField("Where did it happen?", choices=pick(Setting),
+    setting = RadioField(QUESTIONS["setting"], choices=pick(Setting),
                          validators=[InputRequired("Choose where it happened.")])
-    responsible = RadioField("Who was responsible?", choices=pick(Responsible),
+    responsible = RadioField(QUESTIONS["responsible"], choices=pick(Responsible),
                              validators=[InputRequired("Choose who was responsible, or 'I don't "
                                                    "know'.")])
-    grounds = Checkboxes("What do you think it was about?", choices=pick(Ground),
+    grounds = Checkboxes(QUESTIONS["grounds"], choices=pick(Ground),
                          validators=[InputRequired("Choose at least one, or 'Something else'.")])
     other_ground = StringField("Something else (optional detail)", validators=[
         Length(max=answers.OTHER_GROUND_MAX,
                message=f"Keep this under {answers.OTHER_GROUND_MAX} characters."),
         Printable()])
-    impact = RadioField("How much is it affecting you?", choices=pick(Impact),
+    impact = RadioField(QUESTIONS["impact"], choices=pick(Impact),
                         validators=[InputRequired("Choose how much it is affecting you.")])
-    urgency = RadioField("How soon would you like a reply?", choices=pick(Urgency),
+    urgency = RadioField(QUESTIONS["urgency"], choices=pick(Urgency),
                          validators=[InputRequired("Choose how soon you would like a reply.")])
-    wants = Checkboxes("What would you like to happen?", choices=pick(Want),
+    wants = Checkboxes(QUESTIONS["wants"], choices=pick(Want),
                        validators=[InputRequired("Choose at least one.")])
     identity = RadioField("Do you want to give your name?", choices=options([
         ("anonymous", "No, stay anonymous"), ("named", "Yes, give my name")]),

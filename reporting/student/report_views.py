@@ -1,17 +1,19 @@
-"""Making a report: the steps, the review, the receipt (shown once)."""
+"""Making a report: the steps, the review, the receipt (shown until kept), what next."""
 
 from __future__ import annotations
 
 import logging
 import secrets
+from collections.abc import Callable
 
-from flask import Response, current_app, render_template, request
+from flask import Response, current_app, redirect, render_template, request, url_for
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from reporting.domain.errors import Conflict
 from reporting.domain.report import NARRATIVE_MAX
 from reporting.extensions import csrf, db, limiter
-from reporting.models import School
+from reporting.models import Case, School
 from reporting.services.delivery import dispatch
 from reporting.services.directory import matching_entries
 from reporting.services.followup import readers_of
@@ -27,7 +29,7 @@ from reporting.student import (
     school_or_404,
 )
 from reporting.student.forms import ReceiptKeptForm
-from reporting.student.issued import forget_issued, issued_here, remember_issued
+from reporting.student.issued import Sent, keep, remember_sent, sent_before, sent_here
 from reporting.student.limits import report_limits, robot_filled_the_honeypot
 from reporting.student.report_form import (
     STEPS,
@@ -43,8 +45,15 @@ from reporting.student.uploads import clean_uploads
 
 EXPIRED = ("This page was open for a long time, so for your safety please press the button "
            "again. Your answers are still here.")
-ALREADY_SENT = ("This report was already sent, and its receipt was shown then. If you did not "
-                "keep the receipt, you can send a new report.")
+ALREADY_SENT = ("This {what} was already sent, and you kept its receipt: use it to read "
+                "replies. To tell us something new, send a new one.")
+STORED_NOT_SHOWN = (
+    "Your {what} reached the team, but the page with its receipt did not reach you, and a "
+    "receipt cannot be shown twice. The team will still read your {what}. If you want to "
+    "read their replies or add to it, press \u201cSend it again\u201d: you will get a new "
+    "receipt, and the team will see that it repeats the first. Your answers are still here.")
+KEEP_AGAIN = ("This page was open for a long time, so for your safety please tick the box "
+              "and press Continue again. Your receipt is still here.")
 NOT_SAVED = ("We could not save your report just now, and nothing was stored. Your answers "
              "are still here: please try again in a minute or two.")
 NOT_SENT = ("That did not go through. Your answers are still here: please press the button "
@@ -132,7 +141,8 @@ def report(slug: str):
 
 
 def _send(school: School | SchoolFace, form: ReportForm, step: Step):
-    """Check the files and store the report in one transaction, or keep every answer."""
+    """Check the files and store the report in one transaction, then show its receipt on a
+    page of its own (post/redirect/get); or keep every answer."""
     if isinstance(school, SchoolFace):  # the database is gone: nothing can be stored
         return render_step(school, form, step, NOT_SAVED, status=503)
     files, errors = clean_uploads(form.files.data)
@@ -143,12 +153,12 @@ def _send(school: School | SchoolFace, form: ReportForm, step: Step):
               if form.notify_me.data else None)
     try:
         submitted = submit_report(db.session, school, to_draft(form, files, sealed),
-                                  form.submission_id.data or None)
+                                  form.submission_id.data or None, form.repeats.data or None)
         db.session.commit()
     except (Conflict, IntegrityError) as exc:  # the same submission sent twice, perhaps at once
         db.session.rollback()
         if isinstance(exc, Conflict) or already_sent(db.session, form.submission_id.data):
-            return render_step(school, form, step, ALREADY_SENT)
+            return sent_already(form, lambda notice: render_step(school, form, step, notice))
         log.exception("a report could not be stored")
         return render_step(school, form, step, NOT_SAVED)
     except DATABASE_GONE as exc:
@@ -162,36 +172,88 @@ def _send(school: School | SchoolFace, form: ReportForm, step: Step):
         log.exception("a report could not be stored")
         return render_step(school, form, step, NOT_SAVED)
     dispatch(current_app._get_current_object())  # tell the teams a case is waiting
-    return _receipt_page(school, submitted, form.grounds.data)
+    return to_receipt(school, submitted, form.submission_id.data,
+                      not_safe=submitted.report.not_safe)
 
 
-def _receipt_page(school: School, submitted: Submitted, grounds: list[str] | None) -> str:
+def to_receipt(school: School, submitted: Submitted, submission_id: str | None,
+               **kind: bool) -> Response:
+    """After a send: the receipt's own page, so a reload shows it instead of sending again."""
+    handle = remember_sent(submission_id, submitted.receipt, submitted.case.id, **kind)
+    return redirect(url_for("student.receipt", slug=school.slug, handle=handle), 303)
+
+
+def sent_already(form, again: Callable[[str], object], what: str = "report"):
+    """The same send pressed again (Back, a reload, a second tab): its receipt if it is
+    still waiting; else say what this browser knows, and offer to send a repeat when the
+    first receipt never reached it."""
+    earlier = sent_before(form.submission_id.data)
+    if earlier and earlier.receipt:
+        return redirect(url_for("student.receipt", slug=request.view_args["slug"],
+                                handle=earlier.handle), 303)
+    if earlier:
+        return again(ALREADY_SENT.format(what=what))
+    form.repeats.data = form.submission_id.data
+    form.submission_id.data = secrets.token_urlsafe(24)
+    return again(STORED_NOT_SHOWN.format(what=what))
+
+
+def _receipt_page(slug: str, sent: Sent, form: ReceiptKeptForm):
     """The receipt, who can read the report, and matching support (for a student who is not
-    safe: the emergency routes above everything, and confidential, urgent help first)."""
-    case, not_safe = submitted.case, submitted.report.not_safe
-    also = case.also_channel
-    support = matching_entries(db.session, school, grounds, case.channel.kind,
-                               also=also.kind if also else None, not_safe=not_safe)
-    remember_issued(submitted.receipt)
-    return render_template("student/receipt.html", school=school, receipt=submitted.receipt,
-                           form=ReceiptKeptForm(receipt=submitted.receipt,
-                                                not_safe="yes" if not_safe else ""),
-                           not_safe=not_safe, readers=readers_of(case), support=support)
+    safe: the emergency routes above everything, and confidential, urgent help first).
+    With the database gone, the receipt alone: it is in the session."""
+    school = school_for_form(slug)
+    case = support = None
+    if not isinstance(school, SchoolFace):
+        try:
+            case = db.session.scalar(select(Case).where(Case.id == sent.case_id,
+                                                        Case.school_id == school.id))
+            if case is not None and not sent.peer:
+                also = case.also_channel
+                support = matching_entries(db.session, school, case.report.chosen("ground"),
+                                           case.channel.kind, also=also.kind if also else None,
+                                           not_safe=sent.not_safe)
+        except DATABASE_GONE:
+            db.session.remove()
+            school, case = face_of(school), None
+    return render_template("student/receipt.html", school=school, receipt=sent.receipt,
+                           form=form, not_safe=sent.not_safe, peer=sent.peer,
+                           channel=case.channel if case and sent.peer else None,
+                           readers=readers_of(case) if case and not sent.peer else None,
+                           support=support)
 
 
-@bp.route("/s/<slug>/report/receipt", methods=["POST"])
-@csrf.exempt  # an expired token must not cost the student their only sight of the receipt
+@bp.route("/s/<slug>/receipt/<handle>", methods=["GET", "POST"])
+@csrf.exempt  # checked below: an expired token shows the receipt again, with a word why
 @limiter.limit(lambda: current_app.config["CLIENT_FLOOD_LIMIT"])
-def receipt_kept(slug: str):
-    """The student confirms they kept the receipt; until then it stays on screen (only a
-    receipt this server showed this browser: never any text posted here)."""
-    school = school_or_404(slug)
+def receipt(slug: str, handle: str):
+    """The receipt of a send this browser made, until the student confirms they kept it
+    (only a receipt this server sealed into this session: never any text posted here)."""
+    sent = sent_here(handle)
+    if sent is None:
+        return render_template("student/receipt_not_shown.html",
+                               school=school_for_form(slug))
+    if not sent.receipt:  # kept already (Back, or a reload of the confirmation)
+        return redirect(url_for("student.what_next", slug=slug, handle=handle), 303)
     form = ReceiptKeptForm()
-    if not issued_here(form.receipt.data):
-        return render_template("student/receipt_not_shown.html", school=school)
-    not_safe = form.not_safe.data == "yes"
-    if form.validate():
-        forget_issued(form.receipt.data)
-        return render_template("student/report_sent.html", school=school, not_safe=not_safe)
-    return render_template("student/receipt.html", school=school, receipt=form.receipt.data,
-                           form=form, channel=None, not_safe=not_safe)
+    if request.method == "POST":
+        if not form.csrf_token.validate(form):
+            form.csrf_token.errors = []
+            form.kept.errors = [KEEP_AGAIN]
+        elif form.validate():
+            keep(handle)
+            return redirect(url_for("student.what_next", slug=slug, handle=handle), 303)
+    return _receipt_page(slug, sent, form)
+
+
+@bp.route("/s/<slug>/sent/<handle>")
+def what_next(slug: str, handle: str):
+    """After the receipt was kept: what happens next (the emergency routes stay on top)."""
+    school = school_for_form(slug)
+    sent = sent_here(handle)
+    if sent is None:
+        return redirect(url_for("student.home", slug=slug))
+    if sent.receipt:  # not kept yet: the receipt stays on screen until it is
+        return redirect(url_for("student.receipt", slug=slug, handle=handle), 303)
+    return render_template("student/report_sent.html", school=school, not_safe=sent.not_safe,
+                           peer=sent.peer)

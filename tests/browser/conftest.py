@@ -118,3 +118,24 @@ def press_button(page, text: str) -> None:
                 page.keyboard.press("Enter")
             return
     raise AssertionError(f"no button or link '{text}' reachable with the Tab key")
+
+
+def walk_to_review(page, narrative: str, safe: str = "yes", slug: str = "northfield") -> None:
+    """Open the report form and answer every step by keyboard, up to the review step."""
+    page.goto(f"/s/{slug}/report")
+    choose(page, "safe", safe)
+    press_button(page, "Continue")
+    tab_to(page, "#narrative")
+    page.keyboard.type(narrative)
+    choose(page, "occurred_kind", "period")
+    choose(page, "setting", "clinical_placement")
+    choose(page, "responsible", "clinician")
+    press_button(page, "Continue")
+    tick(page, "grounds", "race")
+    choose(page, "impact", "some")
+    choose(page, "urgency", "medium")
+    press_button(page, "Continue")
+    tick(page, "wants", "support")
+    choose(page, "identity", "anonymous")
+    press_button(page, "Continue")
+    page.wait_for_selector("text=Step 5 of 5")

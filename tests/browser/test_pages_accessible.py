@@ -245,15 +245,20 @@ def test_pages_make_no_third_party_requests(page, world):
 
 def test_a_receipt_this_browser_was_not_issued_is_not_shown_and_the_page_is_accessible(
         page, world):
-    """Does a receipt posted to the confirm form from elsewhere show the accessible 'shown
-    only once' page, and never the posted text?"""
-    page.goto("/s/northfield/")
+    """Does a receipt page this browser was not issued, opened or with a receipt posted to
+    its confirm form from elsewhere, show the accessible 'shown only once' page, and never
+    the posted text?"""
+    page.goto("/s/northfield/receipt/not-a-handle")
+    assert page.locator("h1").inner_text() == "A receipt is shown only once"
     with page.expect_navigation():
         page.evaluate("""() => {
             const form = Object.assign(document.createElement('form'),
-                {method: 'post', action: '/s/northfield/report/receipt'});
-            form.append(Object.assign(document.createElement('input'),
-                {type: 'hidden', name: 'receipt', value: 'K7QF-9XM2-P4TD-W8HN-3RCV'}));
+                {method: 'post', action: '/s/northfield/receipt/not-a-handle'});
+            for (const [name, value] of [['receipt', 'K7QF-9XM2-P4TD-W8HN-3RCV'],
+                                         ['kept', 'y']]) {
+                form.append(Object.assign(document.createElement('input'),
+                    {type: 'hidden', name, value}));
+            }
             document.body.append(form);
             form.submit();
         }""")

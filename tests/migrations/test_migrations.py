@@ -79,3 +79,25 @@ def test_going_below_shared_cases_leaves_only_the_lead_team_with_keys(app, migra
     with db.engine.connect() as connection:
         assert connection.execute(text(
             "SELECT count(*) FROM cases WHERE also_channel_id IS NULL")).scalar() == 1
+
+
+def test_going_below_repeats_keeps_both_copies(app, migrated):
+    """Undoing the repeats revision: do a report and the copy that repeats it both stay,
+    unlinked, and does going up again start with no link?"""
+    with Session(db.engine) as session:
+        school = factories.make_school(session)
+        first = factories.make_report(session, school, submission_id="first-send")
+        session.flush()
+        second = factories.make_report(session, school)
+        second.case.repeats = first.case
+        session.commit()
+        assert second.case.repeats_case_id == first.case.id
+    downgrade(revision="7b3c8e1f2a60")
+    with db.engine.connect() as connection:
+        assert "repeats_case_id" not in {c["name"] for c in inspect(connection).get_columns(
+            "cases")}
+        assert connection.execute(text("SELECT count(*) FROM cases")).scalar() == 2
+    upgrade()
+    with db.engine.connect() as connection:
+        assert connection.execute(text(
+            "SELECT count(*) FROM cases WHERE repeats_case_id IS NOT NULL")).scalar() == 0

@@ -38,6 +38,7 @@ def _delete(harness: Harness, receipt: str) -> None:
     done = session.post(harness.url(f"/s/{SCHOOL}/your-report/delete"),
                         data={"confirm": "y", "csrf_token": token(page)})
     assert done.status_code == 200 and "deleted" in done.text.lower(), done.text[:2000]
+    assert done.url.endswith(f"/s/{SCHOOL}/your-report/deleted"), done.url
 
 
 def _shredded_since_the_dump(harness: Harness) -> list[str]:

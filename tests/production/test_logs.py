@@ -91,9 +91,9 @@ def _file_named_report(harness: Harness, student: requests.Session,
     sent = student.post(harness.url(f"/s/{SCHOOL}/report"), data=data, files=files)
     receipt = RECEIPT.search(sent.text)
     assert sent.status_code == 200 and receipt, sent.text[:1000]
-    kept = student.post(harness.url(f"/s/{SCHOOL}/report/receipt"),
-                        data={"receipt": receipt.group(1), "kept": "y",
-                              "csrf_token": token(sent)})
+    # The receipt has its own page (Send redirected there); its form posts back to it.
+    assert f"/s/{SCHOOL}/receipt/" in sent.url, sent.url
+    kept = student.post(sent.url, data={"kept": "y", "csrf_token": token(sent)})
     assert kept.status_code == 200 and "What happens next" in kept.text
     return receipt.group(1)
 

@@ -40,7 +40,7 @@ def token(page: requests.Response) -> str:
 def file_report(harness: Harness, narrative: str, session: requests.Session | None = None,
                 **answers: str) -> str:
     """Send a report in one POST of the last step (every answer rides along, as the hidden
-    fields carry them); return the receipt shown."""
+    fields carry them); return the receipt shown on the page Send redirects to."""
     session = session or harness.session()
     form = session.get(harness.url(f"/s/{SCHOOL}/report"))
     submission = SUBMISSION.search(form.text)
@@ -50,6 +50,7 @@ def file_report(harness: Harness, narrative: str, session: requests.Session | No
         "submission_id": submission.group(1), "csrf_token": token(form)})
     receipt = RECEIPT.search(sent.text)
     assert sent.status_code == 200 and receipt, f"no receipt ({sent.status_code}):\n{sent.text}"
+    assert [r.status_code for r in sent.history] == [303] and f"/s/{SCHOOL}/receipt/" in sent.url
     return receipt.group(1)
 
 

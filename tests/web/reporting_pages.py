@@ -38,8 +38,8 @@ def post_step(client, step: str, data: dict, slug: str = "northfield", **kwargs)
     return client.post(f"/s/{slug}/report", data={**data, "step": step}, **kwargs)
 
 
-def file_report(client, slug: str = "northfield", files=None, **changes) -> str:
-    """Walk every step and send; return the receipt shown."""
+def ready_to_send(client, slug: str = "northfield", files=None, **changes) -> dict:
+    """Walk every step to the review; return what its Send button posts."""
     data = {**start(client, slug), **ANSWERS, **changes}
     for step in STEPS[:-1]:
         response = post_step(client, step, data, slug)
@@ -51,7 +51,14 @@ def file_report(client, slug: str = "northfield", files=None, **changes) -> str:
     data.setdefault("also_shown", ALSO_SHOWN.search(review).group(1))
     if files:
         data["files"] = files
-    sent = post_step(client, "review", data, slug, content_type="multipart/form-data")
+    return data
+
+
+def file_report(client, slug: str = "northfield", files=None, **changes) -> str:
+    """Walk every step and send; return the receipt shown."""
+    data = ready_to_send(client, slug, files, **changes)
+    sent = post_step(client, "review", data, slug, content_type="multipart/form-data",
+                     follow_redirects=True)  # to the receipt's own page (post/redirect/get)
     body = sent.get_data(as_text=True)
     match = RECEIPT.search(body)
     assert match, body[body.find("<main"):][:3000]

@@ -44,11 +44,16 @@ EXPECTED: dict[str, dict[str, int]] = {
     "student.support_print": everyone(200),
     "student.return_with_receipt": everyone(200),
     "student.your_report": {**everyone(302), "student": 200},
+    "student.report_copy": {**everyone(302), "student": 200},
+    "student.own_file": {**everyone(302), "student": 200},
+    "student.report_deleted": everyone(302),  # only right after a deletion
     "student.report": everyone(200),
     "student.peer_request": everyone(200),
-    "student.receipt_kept": everyone(200),
+    # A receipt is shown only to the session that sent it: here, "a receipt is shown once".
+    "student.receipt": everyone(200),
+    "student.what_next": everyone(302),
     "student.act_on_report": {**everyone(302), "student": 200},
-    "student.leave": everyone(302),
+    "student.leave": everyone(303),
     "student.quick_exit": everyone(302),
     "auth.login": {role: 302 if role in STAFF_ROLES else 200 for role in ROLES},
     "auth.second_factor": everyone(302),
@@ -85,7 +90,7 @@ EXPECTED: dict[str, dict[str, int]] = {
     "staff.settings": staff_area(HANDLERS),
 }
 URL_VALUES = {"slug": "northfield", "token": "not-a-real-token", "filename": "css/belong.css",
-              "action": "reply"}
+              "action": "reply", "handle": "not-a-handle"}
 ENDPOINT_VALUES = {"staff.case_action": {"action": "note"}}
 
 

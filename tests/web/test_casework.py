@@ -137,7 +137,7 @@ def test_reroute_asks_the_student_and_their_yes_moves_the_case(login_as, app, se
     request = session.scalar(select(ConsentRequest))
     answer = post_form(student, "/s/northfield/your-report/consent",
                        {"request_id": request.id, "decision": "approve"},
-                       from_url="/s/northfield/your-report")
+                       from_url="/s/northfield/your-report", follow_redirects=True)
     assert "Your report has moved" in answer.get_data(as_text=True)
     session.expire_all()
     assert session.get(Case, submitted.case.id).channel.kind == "institutional"

@@ -203,8 +203,8 @@ def _send_report(client, **changes) -> str:
     for step in STEPS[:-1]:
         response = post_step(client, step, data)
     data.setdefault("chosen_channel", CHOSEN.search(response.get_data(as_text=True)).group(1))
-    return post_step(client, "review", data, content_type="multipart/form-data").get_data(
-        as_text=True)
+    return post_step(client, "review", data, content_type="multipart/form-data",
+                     follow_redirects=True).get_data(as_text=True)  # to the receipt's page
 
 
 def test_the_receipt_shows_support_matching_the_report(app, session, school):

@@ -21,8 +21,10 @@ def _open(client, receipt: str) -> None:
     assert post_form(client, "/s/northfield/return", {"receipt": receipt}).status_code == 302
 
 
-def _act(client, action: str, data: dict, **kwargs):
-    return post_form(client, f"{PAGE}/{action}", data, from_url=PAGE, **kwargs)
+def _act(client, action: str, data: dict, follow_redirects: bool = True, **kwargs):
+    """Post one of the page's forms; a success redirects to the page (post/redirect/get)."""
+    return post_form(client, f"{PAGE}/{action}", data, from_url=PAGE,
+                     follow_redirects=follow_redirects, **kwargs)
 
 
 def test_student_reads_a_signed_or_unsigned_reply_and_answers(client, session, school):
@@ -42,8 +44,10 @@ def test_student_reads_a_signed_or_unsigned_reply_and_answers(client, session, s
     assert "Thank you for telling us." in page and "Could we talk on Tuesday?" in page
     assert page.count("Pastoral officer, Pastoral and wellbeing support") == 1  # signed only
     assert "We have asked you something." in page
-    sent = _act(client, "reply", {"message": "Tuesday works for me."}).get_data(as_text=True)
-    assert "Your message has been sent." in sent and "Tuesday works for me." in sent
+    sent = _act(client, "reply", {"message": "Tuesday works for me."})
+    assert sent.request.path == PAGE  # the page again, by a redirect after the post
+    assert "Your message has been sent." in sent.text and "Tuesday works for me." in sent.text
+    assert "Your message has been sent." not in client.get(PAGE).text  # said once
     session.expire_all()
     assert session.get(Case, case.id).status == "in_progress"
 
@@ -120,7 +124,7 @@ def test_unknown_actions_and_expired_sessions_go_somewhere_safe(client, app, ses
     submitted = factories.make_report(session, school)
     session.commit()
     _open(client, submitted.receipt)
-    assert _act(client, "delete-everything", {}).status_code == 302
+    assert _act(client, "delete-everything", {}, follow_redirects=False).status_code == 302
     app.config["REPORTER_SESSION_SECONDS"] = -1
     try:
         assert client.get(PAGE).location.endswith("/s/northfield/return")

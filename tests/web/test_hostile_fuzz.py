@@ -90,8 +90,14 @@ def world(app, session, school, login_as) -> World:
     session.commit()
     assert post_form(clients["student"], "/s/northfield/return",
                      {"receipt": submitted.receipt}).status_code == 302
+    # The receipt holder has also just sent a peer request: its receipt waits on its own
+    # page (student.receipt, with the "I have kept my receipt" form) and what-next after it.
+    asked = post_form(clients["student"], "/s/northfield/peer", {"tags": ["race"]},
+                      from_url="/s/northfield/peer")
+    assert asked.status_code == 303, asked.get_data(as_text=True)
     real = {"slug": "northfield", "case_id": submitted.case.id, "action": "reply", "token": "x",
-            "evidence_id": submitted.report.evidence[0].id, "filename": "css/belong.css"}
+            "evidence_id": submitted.report.evidence[0].id, "filename": "css/belong.css",
+            "handle": asked.location.rsplit("/", 1)[1]}
     surface = Surface()
     for rule in _rules(app):
         if "GET" in rule.methods and rule.endpoint not in SESSION_ENDING + ("static",):
@@ -100,7 +106,6 @@ def world(app, session, school, login_as) -> World:
                 page = client.get(url, query_string={"entry": entry.id})
                 if page.status_code == 200 and page.mimetype == "text/html":
                     surface.visit(app, url, page.get_data(as_text=True))
-    surface.form["student.receipt_kept"].update(receipt=submitted.receipt, kept="y")
     for endpoint, fields in SEEDS.items():
         surface.form[endpoint].update(fields)
     tokens = {name: CSRF.search(client.get("/s/northfield/return").get_data(
@@ -129,6 +134,7 @@ def test_the_surface_reaches_the_forms_and_ids(app, world):
     assert {"version", "reason", "to"} <= set(world.surface.form["staff.case_action"])
     assert {"user", "case"} <= set(world.surface.query["admin.audit_log"])
     assert {"entry", "csrf_token"} <= set(world.surface.form["admin.directory_retire"])
+    assert {"kept", "csrf_token"} <= set(world.surface.form["student.receipt"])
 
 
 def _targets(rule, world: World) -> list[tuple[str, str, dict, dict]]:

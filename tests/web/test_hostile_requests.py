@@ -18,7 +18,7 @@ from werkzeug.serving import make_server
 from reporting.domain.roles import Role
 from reporting.extensions import limiter
 from tests.conftest import post_form
-from tests.web.reporting_pages import ANSWERS, start
+from tests.web.reporting_pages import ANSWERS, RECEIPT, start
 
 REPORT = "/s/northfield/report"
 HUGE = "99999999999999999999"
@@ -123,7 +123,8 @@ def test_text_sent_where_a_file_goes_is_not_a_file(client, school):
     data = {**start(client), **ANSWERS, "step": "review", "chosen_channel": "pastoral",
             "files": "not a file"}
     limiter.reset()
-    assert client.post(REPORT, data=data).status_code == 200
+    sent = client.post(REPORT, data=data, follow_redirects=True)  # sent, with no files
+    assert sent.status_code == 200 and RECEIPT.search(sent.text)
 
 
 def _raw_chunked_post(port: int, path: str, body: bytes) -> bytes:
@@ -180,8 +181,9 @@ def server_port(request, app, tmp_path_factory):
         worker.wait(timeout=10)
 
 
-@pytest.mark.parametrize("path", [REPORT, "/s/northfield/peer", "/s/northfield/report/receipt",
-                                  "/auth/login", "/s/northfield/your-report/reply"])
+@pytest.mark.parametrize("path", [REPORT, "/s/northfield/peer",
+                                  "/s/northfield/receipt/not-a-handle", "/auth/login",
+                                  "/s/northfield/your-report/reply"])
 @pytest.mark.parametrize("body", [b"zz\r\nstep=review\r\n0\r\n\r\n",
                                   b"5\r\nstep=review\r\n0\r\n\r\n"],
                          ids=["not a chunk size", "chunk longer than it said"])

@@ -127,8 +127,9 @@ def test_receipt_journey_through_the_pages(client, session, school):
     assert response.status_code == 302
     page = client.get("/s/northfield/your-report").get_data(as_text=True)
     assert "It happened on ward 7." in page and "Nobody has opened it yet." in page
-    assert post_form(client, "/s/northfield/leave", {},
-                     from_url="/s/northfield/your-report").status_code == 302
+    left = post_form(client, "/s/northfield/leave", {}, from_url="/s/northfield/your-report")
+    assert left.status_code == 303 and left.location.endswith("/s/northfield/")
+    assert left.headers["Clear-Site-Data"] == '"cache", "cookies", "storage"'
     assert client.get("/s/northfield/your-report").status_code == 302
 
 

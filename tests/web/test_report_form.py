@@ -15,10 +15,10 @@ from reporting.services.casework import post_staff_message, staff_keys
 from reporting.services.notifications import notify_reporter, open_address
 from reporting.services.reports import open_receipt, reporter_keys
 from tests import factories
-from tests.conftest import csrf_token
+from tests.conftest import CSRF
 from tests.services.test_reports import private_key
 from tests.web.reporting_pages import ANSWERS as BASE
-from tests.web.reporting_pages import STEPS, file_report, post_step, start
+from tests.web.reporting_pages import RECEIPT, STEPS, file_report, post_step, ready_to_send, start
 
 ANSWERS = {**BASE, "chosen_channel": "pastoral"}
 
@@ -180,14 +180,22 @@ def test_too_large_a_file_is_refused(client, app, school, session):
     assert "larger than" in page
 
 
-def test_sending_twice_files_one_report(client, session, school):
-    """Does resubmitting the same form (back button, double click) store only one report?"""
+def test_sending_twice_files_one_report(app, client, session, school):
+    """Does resubmitting the same form (back button, double click, or from a browser whose
+    answer was lost) store only one report?"""
     data = {**start(client), **ANSWERS}
     for step in STEPS:
         first = post_step(client, step, data)
-    again = post_step(client, "review", data).get_data(as_text=True)
-    assert 'id="receipt"' in first.get_data(as_text=True)
-    assert "This report was already sent" in again
+    assert first.status_code == 303 and "/s/northfield/receipt/" in first.location
+    assert 'id="receipt-code"' in client.get(first.location).get_data(as_text=True)
+    again = post_step(client, "review", data)  # its receipt is still waiting: that page
+    assert again.status_code == 303 and again.location == first.location
+    elsewhere = app.test_client()  # the same send, from a session that knows nothing of it
+    lost = post_step(elsewhere, "review", {**data, **start(elsewhere),
+                                           "submission_id": data["submission_id"]})
+    text = lost.get_data(as_text=True)
+    assert lost.status_code == 200 and "receipt-code" not in text
+    assert "Your report reached the team, but the page with its receipt did not reach" in text
     assert session.scalar(select(func.count(Report.id))) == 1
 
 
@@ -209,15 +217,16 @@ def test_a_crash_while_saving_stores_nothing_and_keeps_the_form(client, session,
 
 def test_receipt_stays_until_the_student_confirms(client, school):
     """Without ticking 'I have saved it', is the receipt shown again with a message?"""
-    receipt = file_report(client)
-    token = csrf_token(client, "/s/northfield/return")
-    again = client.post("/s/northfield/report/receipt", data={"csrf_token": token,
-                                                              "receipt": receipt})
+    shown = post_step(client, "review", ready_to_send(client), follow_redirects=True)
+    url, page = shown.request.path, shown.get_data(as_text=True)
+    receipt = RECEIPT.search(page).group(1)
+    token = CSRF.search(page).group(1)
+    again = client.post(url, data={"csrf_token": token})
     assert receipt in again.get_data(as_text=True) and "Tick the box" in again.get_data(
         as_text=True)
-    done = client.post("/s/northfield/report/receipt", data={"csrf_token": token,
-                                                             "receipt": receipt, "kept": "y"})
+    done = client.post(url, data={"csrf_token": token, "kept": "y"}, follow_redirects=True)
     assert "What happens next" in done.get_data(as_text=True)
+    assert receipt not in done.get_data(as_text=True)
 
 
 def test_reply_emails_need_a_name_and_an_email_address(client, school):

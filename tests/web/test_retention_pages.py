@@ -49,9 +49,13 @@ def test_student_deletes_their_report_for_good(client, session, school):
         as_text=True)
     assert session.get(Case, case_id) is not None
     done = _act(client, "delete", {"confirm": "y"})
-    text = done.get_data(as_text=True)
-    assert done.status_code == 200 and "Your report has been deleted" in text
+    assert done.status_code == 303 and done.location.endswith(f"{PAGE}/deleted")
+    told = client.get(done.location)
+    text = told.get_data(as_text=True)
+    assert told.status_code == 200 and "Your report has been deleted" in text
     assert "Please forget this." not in text
+    reload = client.get(done.location)  # said once: a reload leads to the school's start
+    assert reload.status_code == 302 and reload.location.endswith("/s/northfield/")
     session.expire_all()
     assert session.get(Case, case_id) is None
     assert session.scalar(select(CaseStat.status)) == "withdrawn"  # the anonymous count stays

@@ -4,8 +4,6 @@ what; the admin's preview."""
 
 from __future__ import annotations
 
-import re
-
 from sqlalchemy import select
 
 from reporting.domain.directory import EntryFields, Kind
@@ -17,7 +15,7 @@ from reporting.services.directory import create_entry
 from tests import factories
 from tests.conftest import CSRF, csrf_token, post_form
 from tests.services.test_reports import NAMED
-from tests.web.reporting_pages import ANSWERS, post_step, start
+from tests.web.reporting_pages import ANSWERS, RECEIPT, post_step, start
 from tests.web.test_casework import _act
 from tests.web.test_routing_editor import EXAMPLE
 
@@ -61,7 +59,8 @@ def test_the_receipt_names_both_teams_under_the_emergency_routes(client, session
     session.commit()
     data, _ = _review(client)
     data.update(chosen_channel="institutional", also_shown="pastoral")
-    main = _main(post_step(client, "review", data).get_data(as_text=True))
+    main = _main(post_step(client, "review", data, follow_redirects=True).get_data(
+        as_text=True))
     emergency = main.find("If you are in danger, get help now")
     assert 0 <= emergency < main.find("<h1>Your report has been sent")
     for route in ("999", "NHS 111", "116 123", "0113 496 0000"):
@@ -78,7 +77,8 @@ def test_choosing_another_team_is_read_by_that_team_alone(client, session, schoo
     """If the student picks pastoral instead, does the receipt say only pastoral, and is it?"""
     data, _ = _review(client)
     data.update(chosen_channel="pastoral", also_shown="pastoral")
-    main = _main(post_step(client, "review", data).get_data(as_text=True))
+    main = _main(post_step(client, "review", data, follow_redirects=True).get_data(
+        as_text=True))
     assert f"It is with <strong>{PASTORAL}</strong>. Only they can read it." in main
     assert "If you are in danger, get help now" in main
     case = session.scalar(select(Case))
@@ -174,26 +174,25 @@ def test_emergency_help_stays_while_the_receipt_is_confirmed(client, session, sc
     after a not-safe report, and does a safe report's next page stay calm?"""
     data, _ = _review(client)
     data.update(chosen_channel="institutional", also_shown="pastoral")
-    page = post_step(client, "review", data).get_data(as_text=True)
-    receipt = re.search(r'id="receipt-code">([0-9A-Z-]{24})<', page).group(1)
-    assert 'name="not_safe" type="hidden" value="yes"' in page
-    again = _main(client.post("/s/northfield/report/receipt",
-                              data={"receipt": receipt, "not_safe": "yes"}).get_data(
-        as_text=True))
+    shown = post_step(client, "review", data, follow_redirects=True)
+    url, page = shown.request.path, shown.get_data(as_text=True)
+    receipt = RECEIPT.search(page).group(1)
+    assert "not_safe" not in page  # kept in the session: nothing posted can change it
+    token = CSRF.search(page).group(1)
+    again = _main(client.post(url, data={"csrf_token": token}).get_data(as_text=True))
     assert 0 <= again.find("If you are in danger, get help now") < again.find("<h1>")
-    assert receipt in again
-    sent = _main(client.post("/s/northfield/report/receipt", data={
-        "receipt": receipt, "not_safe": "yes", "kept": "y",
-        "csrf_token": CSRF.search(page).group(1)}).get_data(as_text=True))
+    assert receipt in again and "Tick the box" in again
+    sent = _main(client.post(url, data={"kept": "y", "csrf_token": token},
+                             follow_redirects=True).get_data(as_text=True))
     assert 0 <= sent.find("If you are in danger, get help now") < sent.find(
         "<h1>What happens next")
     calm = {**start(client), **ANSWERS}
     for step in ("safety", "what", "about", "wishes"):
         post_step(client, step, calm)
-    page = post_step(client, "review", {**calm, "chosen_channel": "pastoral"}).get_data(
-        as_text=True)
-    receipt = re.search(r'id="receipt-code">([0-9A-Z-]{24})<', page).group(1)
-    sent = client.post("/s/northfield/report/receipt", data={
-        "receipt": receipt, "not_safe": "", "kept": "y",
-        "csrf_token": CSRF.search(page).group(1)}).get_data(as_text=True)
+    shown = post_step(client, "review", {**calm, "chosen_channel": "pastoral"},
+                      follow_redirects=True)
+    page = shown.get_data(as_text=True)
+    sent = client.post(shown.request.path, data={
+        "kept": "y", "csrf_token": CSRF.search(page).group(1)},
+        follow_redirects=True).get_data(as_text=True)
     assert "What happens next" in sent and "If you are in danger" not in sent
