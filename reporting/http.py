@@ -25,6 +25,8 @@ CSP = "; ".join([
     "frame-ancestors 'none'",
 ])
 ERROR_PAGES = {400, 403, 404, 405, 413, 429, 500, 503}
+# The staff side's first path segments: every other address is a student's.
+STAFF_PATHS = frozenset({"staff", "admin", "auth"})
 RETRY_AFTER_SECONDS = 30
 _CLIENT_PREFIX = re.compile(r"^\S+ - - ")
 
@@ -55,6 +57,12 @@ def _security_headers(response: Response) -> Response:
     return response
 
 
+def _for_student() -> bool:
+    """Is this a student's address? Their error pages keep the quick exit: a mistyped or
+    unknown school's address (404, no route matched) and a limit (429) included."""
+    return request.path.split("/")[1] not in STAFF_PATHS
+
+
 def _error_page(error: HTTPException):
     """Our page for an HTTP error, unless the code that raised it built its own response
     (a rate limit hit mid-report shows the step again)."""
@@ -62,7 +70,8 @@ def _error_page(error: HTTPException):
         return error.response
     code = error.code if error.code in ERROR_PAGES else 500
     return render_template("errors/error.html", code=code, csrf=isinstance(error, CSRFError),
-                           cross_site=code == 403 and error.description == "cross-site"), code
+                           cross_site=code == 403 and error.description == "cross-site",
+                           for_student=_for_student()), code
 
 
 def _unexpected(error: Exception) -> tuple[str, int]:

@@ -25,13 +25,18 @@ class CaseStatus(StrEnum):
 
     @property
     def label(self) -> str:
-        """A short name for staff screens."""
-        return self.value.replace("_", " ").capitalize()
+        """The one short name of the status, on every page (staff's and the student's)."""
+        return LABELS[self]
 
     @property
     def for_student(self) -> str:
-        """What the status means, said to the student."""
+        """What the status means, said to the student who sent a report."""
         return STUDENT_WORDS[self]
+
+    @property
+    def for_peer_request(self) -> str:
+        """What the status means, said to a student who asked to talk to a peer."""
+        return PEER_WORDS[self]
 
 
 class Action(StrEnum):
@@ -76,6 +81,11 @@ PAST = {
     A.REPORTER_REPLIED: "answered by the student", A.RESOLVE: "resolved", A.CLOSE: "closed",
     A.REOPEN: "reopened", A.WITHDRAW: "withdrawn",
 }
+LABELS = {
+    S.SUBMITTED: "Submitted", S.ACKNOWLEDGED: "Acknowledged", S.IN_PROGRESS: "In progress",
+    S.AWAITING_REPORTER: "Awaiting student", S.RESOLVED: "Resolved", S.CLOSED: "Closed",
+    S.REOPENED: "Reopened", S.WITHDRAWN: "Withdrawn",
+}
 STUDENT_WORDS = {
     S.SUBMITTED: "We have your report. Nobody has opened it yet.",
     S.ACKNOWLEDGED: "Someone has read your report and will be in touch.",
@@ -85,6 +95,19 @@ STUDENT_WORDS = {
     S.CLOSED: "This report is closed.",
     S.REOPENED: "This report has been reopened.",
     S.WITHDRAWN: "You withdrew this report. Nobody will act on it.",
+}
+PEER_WORDS = {
+    S.SUBMITTED: "We have your request. No peer supporter has taken it on yet.",
+    S.ACKNOWLEDGED: "A peer supporter has read your request and will be in touch.",
+    S.IN_PROGRESS: "A peer supporter has taken on your request and is handling it. Their "
+                   "messages appear below.",
+    S.AWAITING_REPORTER: "Your supporter has asked you something. Please read the messages "
+                         "below.",
+    S.RESOLVED: "Your supporter thinks this conversation is finished. You can still reply "
+                "if it is not.",
+    S.CLOSED: "This conversation is closed.",
+    S.REOPENED: "This conversation has been reopened.",
+    S.WITHDRAWN: "You ended this conversation. Nobody will act on it.",
 }
 
 
@@ -105,6 +128,17 @@ def next_status(status: CaseStatus, action: Action) -> CaseStatus:
         return TRANSITIONS[(status, action)]
     except KeyError:
         raise InvalidTransition(status, action) from None
+
+
+def taking_on(status: CaseStatus) -> list[Action]:
+    """The moves that put a case someone takes on in progress, acknowledging it first if
+    nobody has (none if it is already under way, or finished)."""
+    moves = []
+    for action in (Action.ACKNOWLEDGE, Action.START):
+        if (status, action) in TRANSITIONS:
+            moves.append(action)
+            status = TRANSITIONS[(status, action)]
+    return moves
 
 
 def allowed_actions(status: CaseStatus) -> list[Action]:

@@ -91,10 +91,13 @@ def open_message(keys: Keys, case: Case, message: Message) -> str:
 
 def post_staff_message(session: Session, user: StaffUser, keys: Keys, case: Case, text: str,
                        *, signed: bool = False, ask_reporter: bool = False) -> Message:
-    """A handler writes to the student; optionally waiting for their answer."""
-    team = team_of(user, case)
+    """A handler writes to the student; optionally waiting for their answer.
+
+    The message keeps the team it was written for (the case's lead, if the writer is in
+    neither team), so it is still theirs after the case moves to another team."""
+    team = team_of(user, case) or case.channel
     message = seal_message(case, keys, text, author="staff", staff_id=user.id, signed=signed,
-                           channel_id=team.id if team else None)
+                           channel=team)
     case.events.append(CaseEvent(actor_kind="staff", actor_id=user.id, action="staff_message",
                                  from_status=case.status, to_status=case.status, at=utcnow()))
     stats.refresh(session, case)

@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
+from reporting.domain import timeline
 from reporting.domain.cases import Action, CaseStatus
 from reporting.domain.errors import BelongError
 from reporting.domain.report import answers_told
@@ -64,6 +65,11 @@ class ReporterView:
     files: list[tuple[str, str, str]]  # (id, name, type)
     shared_with: list[str]
     readers: Readers
+
+    @property
+    def history(self) -> list[timeline.Line]:
+        """What has happened so far, in the student's words."""
+        return timeline.for_student(self.case.events)
 
 
 def reporter_view(case: Case, keys: Keys) -> ReporterView:

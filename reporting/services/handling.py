@@ -8,6 +8,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from reporting import crypto
+from reporting.domain import timeline
 from reporting.domain.cases import Action, may_act
 from reporting.domain.errors import BelongError, Conflict
 from reporting.domain.report import MESSAGE_MAX
@@ -72,6 +73,11 @@ class CaseView:
     files: list[tuple[object, str]]
     identity_shared: bool
     repeated_by: list[Case]  # later copies the student sent, never having seen its receipt
+
+    @property
+    def history(self) -> list[timeline.Line]:
+        """Every event of the case, in a handler's words."""
+        return timeline.for_staff(self.case.events)
 
 
 def note_context(case: Case, note_id: str) -> bytes:

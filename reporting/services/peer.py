@@ -7,12 +7,14 @@ from dataclasses import dataclass
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
+from reporting.domain.cases import taking_on
 from reporting.domain.errors import BelongError
 from reporting.domain.peer import PEER_TAGS
 from reporting.domain.report import Impact, Responsible, Setting, Urgency, Want, When
 from reporting.domain.roles import ChannelKind, Role
 from reporting.models import Case, PeerOffer, ReportChoice, School, StaffUser, WrappedKey
 from reporting.services import audit, handling, stats
+from reporting.services.casework import transition
 from reporting.services.queries import channel_handlers
 from reporting.services.reports import Draft, Submitted, submit_report
 
@@ -69,10 +71,17 @@ def suggest(session: Session, case: Case) -> list[Match]:
 
 
 def accept(session: Session, user: StaffUser, case: Case) -> None:
-    """A supporter takes the request; from then on only they can read it."""
+    """A supporter takes the request; from then on only they can read it.
+
+    Accepting is the acknowledgement (DESIGN.md: a peer request is acknowledged within 2
+    days): a named supporter has read it and taken it on, so its acknowledgement clock stops
+    here and the request is in progress; their first message is the first response.
+    """
     if case.kind != "peer_connection":
         raise BelongError("Only requests to talk to a peer can be accepted.")
     handling.claim(session, user, case)
+    for action in taking_on(case.case_status):
+        transition(session, case, action, actor_kind="staff", actor_id=user.id)
     case.also_channel_id = None  # from now on it is one supporter's conversation
     session.execute(delete(WrappedKey).where(
         WrappedKey.report_id == case.report_id, WrappedKey.holder == "staff",

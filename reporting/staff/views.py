@@ -20,6 +20,7 @@ from flask_login import current_user
 from sqlalchemy.orm.exc import StaleDataError
 
 from reporting.auth.access import SESSION_KEY
+from reporting.domain.cases import CaseStatus
 from reporting.domain.errors import BelongError, Conflict
 from reporting.domain.peer import tag_label
 from reporting.domain.roles import Role
@@ -125,7 +126,7 @@ def evidence(case_id: str, evidence_id: str):
 
 @bp.context_processor
 def _labels() -> dict:
-    return {"peer_label": tag_label}
+    return {"peer_label": tag_label, "statuses": list(CaseStatus)}
 
 
 @bp.route("/settings", methods=["GET", "POST"])

@@ -14,6 +14,7 @@ from axe_playwright_python.sync_playwright import Axe
 from werkzeug.serving import make_server
 
 CHROMIUM = os.environ.get("BELONG_CHROMIUM", "/usr/bin/chromium")
+NARROW = {"width": 320, "height": 256}  # 1280 x 1024 at 400% zoom
 # WCAG 2.0, 2.1 and 2.2 at levels A and AA.
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",

@@ -10,9 +10,8 @@ from reporting.domain.directory import EntryFields, Kind
 from reporting.domain.roles import Role
 from reporting.services.directory import create_entry
 from tests import factories
-from tests.browser.conftest import assert_accessible, choose, press_button, tab_to, tick
+from tests.browser.conftest import NARROW, assert_accessible, choose, press_button, tab_to, tick
 
-NARROW = {"width": 320, "height": 256}  # 1280 x 1024 at 400% zoom
 ENTRIES = [
     (Kind.PEER_NETWORK, "BAME Medics", ("race",), ("peer",)),
     (Kind.PEER_NETWORK, "LGBTQ+ Medics Network", ("sexual_orientation",), ("peer",)),

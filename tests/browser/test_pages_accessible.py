@@ -6,11 +6,10 @@ import pytest
 
 from reporting.domain.roles import Role
 from tests import factories
-from tests.browser.conftest import assert_accessible, tab_to
+from tests.browser.conftest import NARROW, assert_accessible, tab_to
 
 STUDENT_URLS = ["/", "/s/northfield/", "/s/northfield/support", "/s/northfield/return",
                 "/s/northfield/report"]
-NARROW = {"width": 320, "height": 256}  # 1280 x 1024 at 400% zoom
 
 
 @pytest.fixture
@@ -212,26 +211,6 @@ def test_focus_is_visible(page, world):
     tab_to(page, "#quick-exit")
     outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
     assert outline not in ("", "none")
-
-
-def test_quick_exit_by_shift_three_times_replaces_the_page(page, world, neutral_exit):
-    """Does pressing Shift three times leave at once, leaving no way Back to Belong?"""
-    page.goto("/s/northfield/support")
-    before = page.evaluate("history.length")
-    for _ in range(3):
-        page.keyboard.press("Shift")
-    page.wait_for_url(neutral_exit)
-    assert page.evaluate("history.length") == before  # Belong's page was replaced, not stacked
-
-
-def test_quick_exit_link_works_with_javascript_off(browser, live_server, world, neutral_exit):
-    """With JavaScript off, does the quick-exit link still leave the site?"""
-    context = browser.new_context(base_url=live_server, java_script_enabled=False)
-    page = context.new_page()
-    page.goto("/s/northfield/")
-    page.click("#quick-exit")
-    page.wait_for_url(neutral_exit)
-    context.close()
 
 
 def test_pages_make_no_third_party_requests(page, world):

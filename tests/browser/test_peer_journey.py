@@ -1,4 +1,5 @@
-"""A student asks to talk to a peer; a supporter accepts and replies. Keyboard only, axe."""
+"""A student asks to talk to a peer; a supporter accepts and replies; the student reads that
+it is being handled, and the reply. Keyboard only, axe."""
 
 from __future__ import annotations
 
@@ -54,6 +55,11 @@ def test_student_asks_for_a_peer_and_a_supporter_accepts_and_replies(page, brows
     student.wait_for_url("**/your-report")
     assert student.get_by_text("I was the first in my family too.").is_visible()
     assert student.get_by_role("heading", name="Your request to talk to a peer").is_visible()
+    status = student.locator(".status-panel").inner_text()
+    assert "In progress. A peer supporter has taken on your request and is handling it." in \
+        status and "Nobody has opened" not in status
+    assert [line.split(": ", 1)[1] for line in student.locator(".timeline li").all_inner_texts()
+            ] == ["Submitted", "Acknowledged", "In progress"]
     assert_accessible(student)
     tick(student, "confirm", "y")
     press_button(student, "End this conversation")

@@ -5,12 +5,15 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import delete, select
 
+from reporting.domain import sla
+from reporting.domain.cases import Action
 from reporting.domain.errors import BelongError
 from reporting.domain.roles import Role
-from reporting.models import OutboxMessage
+from reporting.models import CaseStat, OutboxMessage
 from reporting.services import followup, handling, peer
-from reporting.services.casework import NoAccess, staff_keys
+from reporting.services.casework import NoAccess, post_staff_message, staff_keys
 from reporting.services.reports import reporter_keys
+from reporting.services.sla_policy import policy_for
 from tests import factories
 from tests.services.test_reports import private_key
 
@@ -100,3 +103,52 @@ def test_after_acceptance_only_that_supporter_hears_of_replies(session, school, 
         supporters[0].id]
     with pytest.raises(BelongError):
         handling.assign(session, supporters[0], submitted.case, 0, submitted.case.version)
+
+
+def _student_view(session, school, submitted):
+    keys = reporter_keys(session, submitted.report,
+                         factories.reporter_wrapping_key(session, school, submitted.receipt))
+    return followup.reporter_view(submitted.case, keys)
+
+
+def test_accepting_acknowledges_the_request_and_stops_its_clock(session, school, supporters):
+    """Once a supporter accepts and answers, is the request in progress, its acknowledgement
+    deadline gone (the feedback one instead), the acknowledgement and the first reply in the
+    statistics, and does the student read that it is being handled, and the reply?"""
+    submitted = peer.request_connection(session, school, frozenset({"race"}))
+    session.commit()
+    case, supporter = submitted.case, supporters[0]
+    assert case.due_at == sla.acknowledge_by(case.created_at, policy_for(case.channel), False)
+    peer.accept(session, supporter, case)
+    session.commit()
+    assert case.status == "in_progress"
+    assert [(e.action, e.actor_id) for e in case.events[1:]] == [
+        (Action.ACKNOWLEDGE, supporter.id), (Action.START, supporter.id)]
+    acknowledged_at = case.events[1].at
+    assert case.due_at == sla.feedback_by(acknowledged_at, policy_for(case.channel))
+    row = session.scalar(select(CaseStat).where(CaseStat.case_id == case.id))
+    assert (row.status, row.ack_within_target, row.first_response_hours) == (
+        "in_progress", True, None)
+    assert row.ack_hours is not None
+    post_staff_message(session, supporter, staff_keys(session, supporter, private_key(supporter),
+                                                      case), case, "Happy to talk.")
+    session.commit()
+    session.refresh(row)
+    assert row.first_response_hours is not None and row.feedback_within_target is True
+    view = _student_view(session, school, submitted)
+    assert case.case_status.for_peer_request.startswith("A peer supporter has taken on")
+    assert [line.text for line in view.history] == ["Submitted", "Acknowledged", "In progress"]
+    assert [(m.author, m.text) for m in view.messages] == [(case.channel.name, "Happy to talk.")]
+
+
+def test_accepting_a_request_someone_acknowledged_only_starts_it(session, school, supporters):
+    """If a supporter acknowledged it first, does accepting keep that acknowledgement (and
+    its time) and only start the work?"""
+    case = peer.request_connection(session, school, frozenset({"race"})).case
+    session.commit()
+    handling.act(session, supporters[1], case, Action.ACKNOWLEDGE, case.version)
+    session.commit()
+    peer.accept(session, supporters[0], case)
+    session.commit()
+    assert [(e.action, e.actor_id) for e in case.events[1:]] == [
+        (Action.ACKNOWLEDGE, supporters[1].id), (Action.START, supporters[0].id)]

@@ -8,8 +8,8 @@ from sqlalchemy import select
 from reporting.domain.errors import BelongError
 from reporting.domain.roles import ChannelKind, Role
 from reporting.models import AuditEntry, ChannelMembership, ConsentRequest
-from reporting.services import rerouting
-from reporting.services.casework import NoAccess, staff_keys
+from reporting.services import followup, handling, rerouting
+from reporting.services.casework import NoAccess, post_staff_message, staff_keys
 from reporting.services.reports import reporter_keys
 from reporting.services.staff import remove_from_channel, reset_password
 from tests import factories
@@ -86,6 +86,32 @@ def test_narrowing_is_immediate(session, school, people):
     with pytest.raises(NoAccess):
         staff_keys(session, pastoral, private_key(pastoral), submitted.case)
     assert staff_keys(session, edi, private_key(edi), submitted.case).content
+
+
+def test_a_message_keeps_the_team_that_wrote_it_after_a_move(session, school, people):
+    """After a move, does the student still see the old team's name on its message (and the
+    new team's on theirs), do the new team's handlers see who wrote it, and does the move
+    read once in the student's history, with no line for any message?"""
+    pastoral, edi = people[Role.PASTORAL_OFFICER], people[Role.INSTITUTIONAL_OFFICER]
+    submitted = factories.make_report(session, school)
+    case = submitted.case
+    post_staff_message(session, pastoral, staff_keys(session, pastoral, private_key(pastoral),
+                                                     case), case, "From pastoral.")
+    request = rerouting.request_reroute(session, pastoral, case,
+                                        school.channel(ChannelKind.INSTITUTIONAL), "Formal.")
+    student = _student_keys(session, school, submitted)
+    rerouting.decide_consent(session, case, student, request, approve=True)
+    post_staff_message(session, edi, staff_keys(session, edi, private_key(edi), case), case,
+                       "From the EDI office.")
+    session.commit()
+    session.expire_all()
+    view = followup.reporter_view(case, student)
+    assert [(m.author, m.text) for m in view.messages] == [
+        ("Pastoral and wellbeing support", "From pastoral."),
+        ("Formal complaints and EDI office", "From the EDI office.")]
+    assert [line.text for line in view.history] == ["Submitted", "Moved to another team"]
+    staff_view = handling.open_case(session, edi, private_key(edi), case)
+    assert [m.channel.kind for m, _ in staff_view.messages] == ["pastoral", "institutional"]
 
 
 def test_moving_to_an_empty_team_still_asks_the_student(session, school, people):

@@ -12,6 +12,7 @@ from reporting.domain.cases import (
     allowed_actions,
     may_act,
     next_status,
+    taking_on,
 )
 
 S, A = CaseStatus, Action
@@ -54,8 +55,32 @@ def test_withdrawn_is_final_and_closed_only_reopens():
 
 
 def test_every_status_has_words_for_the_student():
-    """Does every status have a plain sentence for the student?"""
+    """Does every status have a plain sentence for the student, of a report and of a request
+    to talk to a peer (which is never called a report)?"""
     assert all(status.for_student.endswith(".") for status in CaseStatus)
+    assert all(status.for_peer_request.endswith(".") and "report" not in
+               status.for_peer_request for status in CaseStatus)
+
+
+def test_one_name_for_each_status():
+    """Is each status called one thing, 'Awaiting student' rather than 'Awaiting reporter'?"""
+    labels = [status.label for status in CaseStatus]
+    assert len(set(labels)) == len(labels)
+    assert S.AWAITING_REPORTER.label == "Awaiting student"
+    assert not any("reporter" in label.lower() for label in labels)
+
+
+@pytest.mark.parametrize(("status", "moves"), [
+    (S.SUBMITTED, [A.ACKNOWLEDGE, A.START]), (S.ACKNOWLEDGED, [A.START]),
+    (S.REOPENED, [A.START]), (S.IN_PROGRESS, []), (S.AWAITING_REPORTER, []),
+    (S.RESOLVED, []), (S.CLOSED, []), (S.WITHDRAWN, [])])
+def test_taking_a_case_on_acknowledges_it_once_and_starts_it(status, moves):
+    """Does taking a case on acknowledge it only if nobody has, and put it in progress,
+    leaving a case already under way or finished as it is?"""
+    assert taking_on(status) == moves
+    for action in moves:
+        status = next_status(status, action)
+    assert not moves or status is S.IN_PROGRESS
 
 
 def test_the_sharing_team_may_only_acknowledge_write_and_note():

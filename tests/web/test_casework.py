@@ -9,14 +9,16 @@ from sqlalchemy import select
 from reporting.domain.evidence import TEXT
 from reporting.domain.report import Want
 from reporting.domain.roles import ChannelKind, Role
-from reporting.models import AuditEntry, Case, ConsentRequest
+from reporting.models import AuditEntry, Case, ChannelMembership, ConsentRequest
 from reporting.services import queries
 from reporting.services.evidence import CleanFile
 from tests import factories
 from tests.conftest import csrf_token, post_form
 from tests.services.test_reports import NAMED
+from tests.web.test_followup import history_lines
 
 VERSION = re.compile(r'name="version" value="(\d+)"')
+MESSAGE_META = re.compile(r'<li class="message[^"]*">\s*<p class="message-meta">(.*?)</p>')
 
 
 def _act(client, case, action: str, data: dict | None = None, version: int | None = None):
@@ -91,6 +93,48 @@ def test_acknowledge_claim_message_and_resolve(login_as, session, school):
                                               "resolve"]
     page = client.get(f"/staff/cases/{case.id}").get_data(as_text=True)
     assert "We hear you." in page and "Met the placement lead." in page
+
+
+def test_waiting_on_the_student_has_one_name_on_every_staff_page(login_as, session, school):
+    """Is a case waiting on the student 'Awaiting student' in the queue's counts, filter and
+    table and on the case page, never 'awaiting reporter', and is its history in words?"""
+    client = login_as(Role.PASTORAL_OFFICER)
+    case = factories.make_report(session, school).case
+    session.commit()
+    for action in ("acknowledge", "start"):
+        assert _act(client, case, action).status_code == 302
+    asked = _act(client, case, "message", {"text": "When would suit you?", "ask": "y"})
+    assert asked.status_code == 302
+    queue = client.get("/staff/?status=all").get_data(as_text=True)
+    page = client.get(f"/staff/cases/{case.id}").get_data(as_text=True)
+    assert "awaiting reporter" not in queue.lower() and "awaiting reporter" not in page.lower()
+    assert queue.count("Awaiting student") == 3  # the count, the filter's option, the row
+    assert "<dd>Awaiting student</dd>" in page
+    assert history_lines(page) == [
+        "Sent by the student", "Acknowledged (Submitted → Acknowledged)",
+        "Work started (Acknowledged → In progress)", "Wrote to the student",
+        "Asked the student (In progress → Awaiting student)"]
+
+
+def test_a_moved_case_shows_which_team_wrote_each_message(login_as, session, school):
+    """After a case moves, does the new team still read which team wrote the earlier
+    messages, and the move itself in the history?"""
+    client = login_as(Role.INSTITUTIONAL_OFFICER)
+    client.user.memberships.append(ChannelMembership(channel=school.channel(
+        ChannelKind.PASTORAL)))
+    session.commit()
+    case = factories.make_report(session, school).case  # pastoral, read by both teams
+    session.commit()
+    assert _act(client, case, "message", {"text": "From pastoral."}).status_code == 302
+    moved = _act(client, case, "reroute", {"channel": school.channel(
+        ChannelKind.INSTITUTIONAL).id, "reason": "Formal route agreed."})
+    assert moved.status_code == 302
+    assert _act(client, case, "message", {"text": "From the EDI office."}).status_code == 302
+    page = client.get(f"/staff/cases/{case.id}").get_data(as_text=True)
+    teams = [re.search(r"\((.*?)\)", meta).group(1) for meta in MESSAGE_META.findall(page)]
+    assert teams == ["Pastoral and wellbeing support", "Formal complaints and EDI office"]
+    assert "Moved to another team: pastoral -> institutional: Formal route agreed." in \
+        history_lines(page)
 
 
 def test_a_stale_form_is_refused_with_a_clear_message(login_as, session, school):

@@ -2,19 +2,29 @@
 
 from __future__ import annotations
 
+import html
 import io
+import re
 
 from sqlalchemy import select
 
 from reporting.domain.cases import Action
 from reporting.domain.roles import ChannelKind, Role
 from reporting.models import Case, WrappedKey
+from reporting.services import peer
 from reporting.services.casework import post_staff_message, staff_keys, transition
 from tests import factories
 from tests.conftest import post_form
 from tests.services.test_reports import NAMED, private_key
 
 PAGE = "/s/northfield/your-report"
+TIMELINE = re.compile(r'<ol class="timeline">(.*?)</ol>', re.S)
+LINE = re.compile(r"</time>: (.*?)</li>")
+
+
+def history_lines(page: str) -> list[str]:
+    """The words of each line of a page's history (the student's or a handler's)."""
+    return [html.unescape(line) for line in LINE.findall(TIMELINE.search(page).group(1))]
 
 
 def _open(client, receipt: str) -> None:
@@ -50,6 +60,47 @@ def test_student_reads_a_signed_or_unsigned_reply_and_answers(client, session, s
     assert "Your message has been sent." not in client.get(PAGE).text  # said once
     session.expire_all()
     assert session.get(Case, case.id).status == "in_progress"
+
+
+def test_messages_add_no_line_to_the_students_history(client, session, school):
+    """Does each status read once in the student's history, in its one name, however many
+    messages came (each used to add a second 'Acknowledged')?"""
+    officer = factories.make_staff(session, school, Role.PASTORAL_OFFICER)
+    submitted = factories.make_report(session, school)
+    case = submitted.case
+    keys = staff_keys(session, officer, private_key(officer), case)
+    transition(session, case, Action.ACKNOWLEDGE, actor_kind="staff", actor_id=officer.id)
+    post_staff_message(session, officer, keys, case, "Thank you for telling us.")
+    post_staff_message(session, officer, keys, case, "We will be in touch this week.")
+    transition(session, case, Action.START, actor_kind="staff", actor_id=officer.id)
+    post_staff_message(session, officer, keys, case, "Could we talk?", ask_reporter=True)
+    session.commit()
+    _open(client, submitted.receipt)
+    page = client.get(PAGE).get_data(as_text=True)
+    assert history_lines(page) == ["Submitted", "Acknowledged", "In progress",
+                                   "Awaiting student"]
+    assert "<strong>Awaiting student.</strong>" in page
+    assert "reporter" not in page.lower()
+
+
+def test_a_peer_request_accepted_and_answered_reads_as_handled(client, session, school):
+    """After a supporter accepts and answers, does the student read that their request is
+    being handled (not 'nobody has opened it'), and the supporter's reply?"""
+    supporter = factories.make_staff(session, school, Role.PEER_SUPPORTER)
+    submitted = peer.request_connection(session, school, frozenset({"race"}), "Hello.")
+    session.commit()
+    case = submitted.case
+    peer.accept(session, supporter, case)
+    post_staff_message(session, supporter, staff_keys(session, supporter, private_key(supporter),
+                                                      case), case, "Happy to talk.")
+    session.commit()
+    _open(client, submitted.receipt)
+    page = client.get(PAGE).get_data(as_text=True)
+    assert ("<strong>In progress.</strong> A peer supporter has taken on your request and is "
+            "handling it.") in page
+    assert "Nobody has opened" not in page and "No peer supporter" not in page
+    assert "Happy to talk." in page
+    assert history_lines(page) == ["Submitted", "Acknowledged", "In progress"]
 
 
 def test_an_empty_or_stale_reply_keeps_what_was_typed(client, session, school):

@@ -15,6 +15,7 @@ from tests import factories
 from tests.conftest import post_form
 
 STUDENT_PAGES = ["/", "/s/northfield/", "/s/northfield/support"]
+QUICK_EXIT = 'id="quick-exit" href="/exit"'
 HOSTILE = ["' OR 1=1 --", "<script>alert(1)</script>", "\x00\x01\x7f", "🙂" * 500,
            "A" * 100_000, "Ｋ７ＱＦ-９ＸＭ２", "../../etc/passwd", "{{ 7*7 }}", "\u202e"]
 
@@ -43,7 +44,40 @@ def test_student_pages_without_forms_set_no_cookie(client, school, url):
 @pytest.mark.parametrize("url", STUDENT_PAGES + ["/s/northfield/return"])
 def test_every_student_page_has_the_quick_exit(client, school, url):
     """Is 'Leave this site quickly' on every student page, as a plain link?"""
-    assert 'href="/exit"' in client.get(url).get_data(as_text=True)
+    assert QUICK_EXIT in client.get(url).get_data(as_text=True)
+
+
+@pytest.mark.parametrize(("url", "for_student"), [
+    ("/s/no-such-school/", True), ("/s/no-such-school/report", True),
+    ("/s/northfield/no-such-page", True), ("/no-such-page", True),
+    ("/staff/no-such-page", False), ("/admin/no-such-page", False),
+    ("/auth/no-such-page", False)])
+def test_not_found_pages_keep_the_quick_exit_on_student_addresses(client, school, url,
+                                                                   for_student):
+    """Does a 404 on a student's address, an unknown school's included, keep the quick exit
+    (it goes to the configured neutral site, whatever the school), and a staff one not?"""
+    response = client.get(url)
+    assert response.status_code == 404
+    assert (QUICK_EXIT in response.text) is for_student
+
+
+def test_student_error_pages_keep_the_quick_exit(app, client, school, monkeypatch):
+    """Do the pages a student meets when a form expired (400), came from another site (403),
+    was sent too often (429) or broke (500) keep the quick exit?"""
+    monkeypatch.setitem(app.config, "RECEIPT_RATE_LIMIT", "1 per minute")
+    post_form(client, "/s/northfield/return", {"receipt": "AAAA-BBBB-CCCC-DDDD-EEEE"})
+
+    def broken(slug: str):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setitem(app.view_functions, "student.support", broken)
+    pages = {400: client.post("/s/northfield/leave"),
+             403: client.post("/s/northfield/leave", headers={"Sec-Fetch-Site": "cross-site"}),
+             429: post_form(client, "/s/northfield/return",
+                            {"receipt": "AAAA-BBBB-CCCC-DDDD-EEEE"}),
+             500: client.get("/s/northfield/support")}
+    for status, response in pages.items():
+        assert response.status_code == status and QUICK_EXIT in response.text, status
 
 
 def test_quick_exit_forgets_the_receipt_session(client, session, school):
@@ -93,7 +127,7 @@ def test_production_rate_limits_the_real_client_behind_the_proxy(monkeypatch, tm
 
 def test_error_pages_are_friendly_and_never_a_stack_trace(tmp_path, monkeypatch):
     """Do 404, 405, 413 and a database failure (503, try again shortly) render our page,
-    without a traceback?"""
+    without a traceback, and a student's 503 the quick exit?"""
     monkeypatch.delenv("DATABASE_URL", raising=False)
     # A database without tables: every query fails, as if the server had lost it.
     app = create_app("test", instance_path=str(tmp_path), MAX_CONTENT_LENGTH=1024)
@@ -106,6 +140,7 @@ def test_error_pages_are_friendly_and_never_a_stack_trace(tmp_path, monkeypatch)
         assert response.status_code == status
         assert "<h1>" in body and "Traceback" not in body and "sqlite" not in body.lower()
     assert cases[503].headers["Retry-After"] and "try again shortly" in cases[503].text
+    assert QUICK_EXIT in cases[503].text
 
 
 def test_routes_outside_a_known_area_are_denied(tmp_path):

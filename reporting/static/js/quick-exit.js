@@ -1,5 +1,6 @@
 // "Leave this site quickly": the link works without JavaScript; with it, the page is
-// replaced (so Back does not return here) and pressing Shift three times does the same.
+// replaced (so Back does not return here) and pressing Shift three times does the same,
+// so its hint is shown only then.
 (function () {
   "use strict";
   var link = document.getElementById("quick-exit");
@@ -10,6 +11,7 @@
     window.location.replace(link.href);
   }
   link.addEventListener("click", leave);
+  document.getElementById("quick-exit-hint").hidden = false;
   var presses = [];
   document.addEventListener("keyup", function (event) {
     if (event.key !== "Shift") { presses = []; return; }
