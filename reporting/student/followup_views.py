@@ -86,6 +86,8 @@ def _page(school: School, case: Case, keys: Keys, notice: str = "", **forms):
              "withdraw_form": WithdrawForm(formdata=None),
              "delete_form": DeleteReportForm(formdata=None),
              "consent_form": ConsentForm(formdata=None), **forms}
+    if case.kind == "peer_connection":
+        forms["withdraw_form"].confirm.label.text = "I want to end this conversation"
     return render_template("student/your_report.html", school=school,
                            view=followup.reporter_view(case, keys), notice=notice,
                            leave_form=LeaveForm(), **forms)
