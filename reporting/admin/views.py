@@ -6,10 +6,11 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from reporting.admin.forms import GrantForm
+from reporting.domain import disclosure
 from reporting.domain.errors import BelongError
 from reporting.extensions import db, limiter
 from reporting.models import StaffUser
-from reporting.services import queries
+from reporting.services import dashboard, queries
 from reporting.services.rerouting import grant_from_escrow
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -32,7 +33,7 @@ def home():
 def _home_page(grant_form: GrantForm, status: int = 200):
     return render_template(
         "admin/home.html",
-        channels=queries.channel_overview(db.session, current_user.school_id),
+        channels=dashboard.channel_counts(db.session, current_user.school_id),
         staff=queries.school_staff(db.session, current_user.school_id),
         grant_form=grant_form,
     ), status
@@ -54,6 +55,6 @@ def grant():
         form.passphrase.errors.append(str(exc))
         return _home_page(form, 400)
     db.session.commit()
-    flash(f"{handler.display_name} can now read {count} more case{'s' if count != 1 else ''}.",
+    flash(f"{handler.display_name} can now read {disclosure.count_text(count)} more cases.",
           "success")
     return redirect(url_for("admin.home"))

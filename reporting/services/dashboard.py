@@ -14,10 +14,12 @@ from reporting.domain.report import LABELS, Ground, Setting
 from reporting.domain.roles import CHANNEL_LABELS, ChannelKind
 from reporting.models import Case, CaseStat, CaseStatGround, Channel
 from reporting.models.base import utcnow
+from reporting.services import queries
 from reporting.services.queries import FINISHED
 
-MEASURES = {"ack_hours": "Time to acknowledge", "first_response_hours": "Time to first reply",
-            "resolution_hours": "Time to resolution"}
+MEASURES = {"ack_hours": ("Time to acknowledge", "cases acknowledged"),
+            "first_response_hours": ("Time to first reply", "cases answered"),
+            "resolution_hours": ("Time to resolution", "cases resolved")}
 IDENTITY = {"anonymous": "Anonymous", "named": "Gave their name"}
 
 
@@ -100,50 +102,60 @@ def _grouped(session: Session, key, conditions: list, join=None) -> dict[str, tu
 
 
 DIMENSIONS = ("channel", "setting", "identity", "month")
+# The figures of every group: cases, acknowledged within target and acknowledged, first
+# reply within target and replied, students who chose another team.
+Figures = tuple[int, int, int, int, int, int]
 
 
-def _marginals(session: Session, conditions: list) -> dict[str, dict[str, tuple[int, int, int]]]:
-    """One pass of the database over the year: counts by every combination of the single-
-    valued dimensions (a few hundred rows at most), summed here into one table per
-    dimension. No case row leaves the database."""
-    within, base = _within(CaseStat.ack_within_target)
+def _cube(session: Session, conditions: list) -> list:
+    """One pass of the database over the year: the figures of every combination of the
+    single-valued dimensions (a few hundred rows at most). No case row leaves it."""
     columns = [getattr(CaseStat, name) for name in DIMENSIONS]
-    cube = session.execute(select(*columns, func.count(CaseStat.id), within, base)
-                           .where(*conditions).group_by(*columns)).all()
-    tables: dict[str, dict[str, tuple[int, int, int]]] = {name: {} for name in DIMENSIONS}
+    return session.execute(select(
+        *columns, func.count(CaseStat.id), *_within(CaseStat.ack_within_target),
+        *_within(CaseStat.feedback_within_target),
+        func.sum(case((CaseStat.overrode.is_(True), 1), else_=0)),
+    ).where(*conditions).group_by(*columns)).all()
+
+
+def _summed(cube: list, key) -> dict[str, Figures]:
+    """The cube's figures added up by `key(row)`."""
+    tables: dict[str, Figures] = {}
     for row in cube:
-        figures = (row[4], row[5] or 0, row[6])
-        for index, name in enumerate(DIMENSIONS):
-            before = tables[name].get(row[index], (0, 0, 0))
-            tables[name][row[index]] = tuple(a + b for a, b in zip(before, figures, strict=True))
+        before = tables.get(key(row), (0,) * 6)
+        tables[key(row)] = tuple(a + (b or 0) for a, b in zip(before, row[4:], strict=True))
     return tables
 
 
-def _cells(counts: dict[str, tuple[int, int, int]], labels: dict[str, str]) -> list[Cell]:
-    return disclosure.breakdown([(key, label, *counts.get(key, (0, 0, 0)))
-                                 for key, label in labels.items()])
+def _cells(figures: dict[str, Figures], labels: dict[str, str],
+           shown: dict[str, str] | None = None) -> list[Cell]:
+    return disclosure.breakdown([(key, label, *figures.get(key, (0, 0, 0))[:3])
+                                 for key, label in labels.items()], shown)
 
 
 def build(session: Session, filters: Filters) -> Dashboard:
     """Aggregate the dashboard for one school, academic year and (optionally) channel."""
-    where = _where(filters)
-    total, overrode, *rates = session.execute(select(
-        func.count(CaseStat.id), func.sum(case((CaseStat.overrode.is_(True), 1), else_=0)),
-        *_within(CaseStat.ack_within_target), *_within(CaseStat.feedback_within_target),
-    ).where(*where)).one()
-    ack, feedback = rates[:2], rates[2:]
-    timings = []
-    for column_name, label in MEASURES.items():
-        n, median, p90 = _percentiles(session, getattr(CaseStat, column_name), where)
-        timings.append(Timing(label, n, disclosure.value_text(median, n),
-                              disclosure.value_text(p90, n)))
     # Attribute breakdowns are over every channel of the year: a per-channel table could
-    # be subtracted from the all-channel one to recover a hidden cell.
+    # be subtracted from the all-channel one to recover a hidden cell. Channel and month
+    # are protected together, so each channel's months can be shown.
     year = _where(filters, channel=False)
-    marginals = _marginals(session, year)
-    by_channel = _cells(marginals["channel"], {k.value: CHANNEL_LABELS[k] for k in ChannelKind})
-    total_text = (next(c.shown for c in by_channel if c.key == filters.channel)
-                  if filters.channel else disclosure.count_text(total))
+    cube = _cube(session, year)
+    chosen = [row for row in cube if filters.channel in (None, row.channel)]
+    total, ack_within, ack_base, feedback_within, feedback_base, overrode = (
+        _summed(chosen, lambda row: "").get("", (0,) * 6))
+    channels, months = {k.value: CHANNEL_LABELS[k] for k in ChannelKind}, _months(
+        filters.academic_year)
+    grid = disclosure.crossed(
+        {key: figures[0] for key, figures in
+         _summed(cube, lambda row: (row.channel, row.month)).items()},
+        list(channels), list(months))
+    mine = filters.channel or ""
+    timings = []
+    for column_name, (label, basis) in MEASURES.items():
+        n, median, p90 = _percentiles(session, getattr(CaseStat, column_name),
+                                      _where(filters))
+        timings.append(Timing(label, n, disclosure.value_text(median, n, basis=basis),
+                              disclosure.value_text(p90, n, basis=basis)))
     # A shared case is counted once, with the team that leads it.
     overdue = session.scalar(select(func.count(Case.id)).join(
         Channel, Channel.id == Case.channel_id).where(
@@ -152,18 +164,22 @@ def build(session: Session, filters: Filters) -> Dashboard:
         *([Channel.kind == filters.channel] if filters.channel else [])))
     return Dashboard(
         filters=filters,
-        total=total_text,
+        total=grid[(mine, "")],
         timings=timings,
-        ack_within=disclosure.rate_text(ack[0] or 0, ack[1])[1],
-        feedback_within=disclosure.rate_text(feedback[0] or 0, feedback[1])[1],
+        ack_within=disclosure.rate_text(ack_within, ack_base, "cases acknowledged")[1],
+        feedback_within=disclosure.rate_text(feedback_within, feedback_base,
+                                             "cases answered")[1],
         overdue_now=disclosure.count_text(overdue or 0),
-        overrode=disclosure.rate_text(overrode or 0, total)[1],
-        by_channel=by_channel,
-        by_setting=_cells(marginals["setting"], {s.value: LABELS[s] for s in Setting}),
+        overrode=disclosure.share_text(overrode, total),
+        by_channel=_cells(_summed(cube, lambda row: row.channel), channels,
+                          {key: grid[(key, "")] for key in channels}),
+        by_setting=_cells(_summed(cube, lambda row: row.setting),
+                          {s.value: LABELS[s] for s in Setting}),
         by_ground=_cells(_grouped(session, CaseStatGround.ground, year, CaseStat.grounds),
                          {g.value: LABELS[g] for g in Ground}),
-        by_identity=_cells(marginals["identity"], IDENTITY),
-        by_month=_cells(marginals["month"], _months(filters.academic_year)),
+        by_identity=_cells(_summed(cube, lambda row: row.identity), IDENTITY),
+        by_month=_cells(_summed(chosen, lambda row: row.month), months,
+                        {key: grid[(mine, key)] for key in months}),
     )
 
 
@@ -173,6 +189,16 @@ def _months(year: str) -> dict[str, str]:
     months = [(start, m) for m in range(8, 13)] + [(start + 1, m) for m in range(1, 8)]
     names = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
     return {f"{y}-{m:02d}": f"{names[m - 1]} {y}" for y, m in months}
+
+
+def channel_counts(session: Session, school_id: int) -> list[tuple[Channel, str, str]]:
+    """Each channel of a school with its cases and urgent cases, as an admin may see them:
+    each column suppressed as a dashboard table is."""
+    overview = queries.channel_overview(session, school_id)
+    totals, urgent = ({channel.id: row[n] for channel, *row in overview} for n in (0, 1))
+    ids = [[channel.id for channel, *_ in overview]]
+    totals, urgent = disclosure.suppress(totals, ids), disclosure.suppress(urgent, ids)
+    return [(channel, totals[channel.id], urgent[channel.id]) for channel, *_ in overview]
 
 
 def years(session: Session, school_id: int) -> list[str]:

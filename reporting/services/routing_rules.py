@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from reporting.domain import disclosure
 from reporting.domain.routing import BASELINE, Answers, Decision, parse, route
 from reporting.models import Report, RuleSet, School, StaffUser
 from reporting.services import audit
@@ -41,10 +42,12 @@ def history(session: Session, school: School) -> list[RuleSet]:
                                 .order_by(RuleSet.version.desc())))
 
 
-def override_rate(session: Session, school: School) -> tuple[int, int]:
-    """(reports where the student chose another team than recommended, all reports)."""
+def override_rate(session: Session, school: School) -> tuple[str, str, str]:
+    """How many reports chose another team than recommended, of how many, and the share:
+    each as an admin may see it (disclosure control, as on the dashboard)."""
     total, overridden = session.execute(select(
         func.count(Report.id),
         func.count(Report.id).filter(Report.chosen_channel != Report.recommended_channel),
     ).where(Report.school_id == school.id)).one()
-    return overridden, total
+    return (disclosure.count_text(overridden), disclosure.count_text(total),
+            disclosure.share_text(overridden, total))

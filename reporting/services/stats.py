@@ -27,17 +27,17 @@ def refresh(session: Session, case: Case, policy: sla.Policy | None = None,
     row = None if new else session.scalar(select(CaseStat).where(CaseStat.case_id == case.id))
     report = case.report
     if row is None:
-        local = case.created_at.astimezone(ZoneInfo(case.channel.school.timezone))
         row = CaseStat(case_id=case.id, school_id=case.school_id, kind=case.kind,
-                       # The day only: an exact time could be matched to the audit log.
-                       created_at=case.created_at.replace(hour=0, minute=0, second=0,
-                                                          microsecond=0),
-                       month=local.strftime("%Y-%m"),
-                       academic_year=academic_year(local), setting=report.setting,
+                       setting=report.setting,
                        identity="anonymous" if report.anonymous else "named",
                        overrode=report.chosen_channel != report.recommended_channel,
                        grounds=[CaseStatGround(ground=g) for g in report.chosen("ground")])
         session.add(row)
+    # From the case every time, so a case dated back (the demo's) keeps its real month.
+    local = case.created_at.astimezone(ZoneInfo(case.channel.school.timezone))
+    # The day only: an exact time could be matched to the audit log.
+    row.created_at = case.created_at.replace(hour=0, minute=0, second=0, microsecond=0)
+    row.month, row.academic_year = local.strftime("%Y-%m"), academic_year(local)
     events = clock_events(case.events)
     m = measure(case.created_at, events, case.status)
     row.channel, row.status, row.urgent = case.channel.kind, case.status, case.urgent

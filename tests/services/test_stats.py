@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
 from reporting.domain.cases import Action
 from reporting.domain.report import Ground
 from reporting.domain.roles import ChannelKind, Role
-from reporting.models import CaseStat
+from reporting.models import Case, CaseStat
 from reporting.services import handling
 from reporting.services.casework import post_staff_message, staff_keys
+from reporting.services.demo import build_demo
 from reporting.services.stats import academic_year
 from tests import factories
 from tests.services.test_reports import private_key
@@ -43,3 +45,18 @@ def test_academic_year_runs_august_to_july():
     """Is July in the previous academic year and August in the next?"""
     assert academic_year(datetime(2026, 7, 31)) == "2025/26"
     assert academic_year(datetime(2026, 8, 1)) == "2026/27"
+
+
+def test_the_demo_cases_count_in_the_month_they_arrived(session):
+    """Does a demo case dated back (some by weeks) count in its own month, not today's?"""
+    demo = build_demo(session, params=factories.FAST, enrolment_lifetime=timedelta(hours=1),
+                      password=factories.PASSWORD)
+    session.commit()
+    zone = ZoneInfo(demo.school.timezone)
+    cases = session.scalars(select(Case).where(Case.school_id == demo.school.id)).all()
+    assert len({case.created_at.date() for case in cases}) > 1
+    for case in cases:
+        row = session.scalar(select(CaseStat).where(CaseStat.case_id == case.id))
+        local = case.created_at.astimezone(zone)
+        assert (row.month, row.academic_year) == (local.strftime("%Y-%m"), academic_year(local))
+        assert row.created_at.date() == case.created_at.date()
