@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import case, func, select
+from sqlalchemy import case, func, or_, select
 from sqlalchemy.orm import Session
 
 from reporting.domain import disclosure
@@ -73,22 +73,28 @@ def _within(column):
     return func.sum(case((column.is_(True), 1), else_=0)), func.count(column)
 
 
-def _percentiles(session: Session, column, conditions: list) -> tuple[int, float | None,
-                                                                       float | None]:
-    """Nearest-rank median and 90th percentile, computed by the database (SQLite and
-    PostgreSQL alike, with window functions)."""
-    ranked = (select(column.label("x"),
-                     func.row_number().over(order_by=column).label("rn"),
-                     func.count().over().label("n"))
-              .where(*conditions, column.is_not(None)).subquery())
-    wanted = [(p * ranked.c.n + 99) // 100 for p in (50, 90)]  # nearest rank, integer maths
-    rows = session.execute(select(ranked.c.rn, ranked.c.n, ranked.c.x).where(
-        ranked.c.rn.in_(wanted))).all()
-    if not rows:
-        return 0, None, None
-    n = rows[0].n
-    at = {row.rn: row.x for row in rows}
-    return n, at.get((50 * n + 99) // 100), at.get((90 * n + 99) // 100)
+def _percentiles(session: Session, conditions: list) -> list[tuple[int, float | None,
+                                                                     float | None]]:
+    """Nearest-rank median and 90th percentile of every measure, in one pass of the
+    database (SQLite and PostgreSQL alike, with window functions)."""
+    columns = [getattr(CaseStat, name) for name in MEASURES]
+    ranked = select(*(column.label(f"x{i}") for i, column in enumerate(columns)),
+                    *(func.row_number().over(order_by=column.asc().nulls_last()).label(f"rn{i}")
+                      for i, column in enumerate(columns)),
+                    *(func.count(column).over().label(f"n{i}")
+                      for i, column in enumerate(columns))
+                    ).where(*conditions).subquery()
+    ranks = [(ranked.c[f"x{i}"], ranked.c[f"rn{i}"], ranked.c[f"n{i}"])
+             for i in range(len(columns))]
+    rows = session.execute(select(ranked).where(or_(*(
+        rn.in_([(p * n + 99) // 100 for p in (50, 90)])  # nearest rank, integer maths
+        for _, rn, n in ranks)))).all()
+    out = []
+    for i in range(len(columns)):
+        n = rows[0]._mapping[f"n{i}"] if rows else 0
+        at = {row._mapping[f"rn{i}"]: row._mapping[f"x{i}"] for row in rows}
+        out.append((n, at.get((50 * n + 99) // 100), at.get((90 * n + 99) // 100)))
+    return out
 
 
 def _grouped(session: Session, key, conditions: list, join=None) -> dict[str, tuple[int, int,
@@ -150,12 +156,10 @@ def build(session: Session, filters: Filters) -> Dashboard:
          _summed(cube, lambda row: (row.channel, row.month)).items()},
         list(channels), list(months))
     mine = filters.channel or ""
-    timings = []
-    for column_name, (label, basis) in MEASURES.items():
-        n, median, p90 = _percentiles(session, getattr(CaseStat, column_name),
-                                      _where(filters))
-        timings.append(Timing(label, n, disclosure.value_text(median, n, basis=basis),
-                              disclosure.value_text(p90, n, basis=basis)))
+    timings = [Timing(label, n, disclosure.value_text(median, n, basis=basis),
+                      disclosure.value_text(p90, n, basis=basis))
+               for (label, basis), (n, median, p90) in zip(
+                   MEASURES.values(), _percentiles(session, _where(filters)), strict=True)]
     # A shared case is counted once, with the team that leads it.
     overdue = session.scalar(select(func.count(Case.id)).join(
         Channel, Channel.id == Case.channel_id).where(
