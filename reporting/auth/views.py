@@ -9,6 +9,7 @@ from flask import Blueprint, current_app, g, redirect, render_template, session,
 from flask_login import current_user, login_user, logout_user
 from markupsafe import Markup
 
+from reporting.auth import backoff
 from reporting.auth.access import SESSION_KEY, home_for, timeouts
 from reporting.auth.forms import EnrolmentForm, SecondFactorForm, SignInForm, SignOutForm
 from reporting.crypto import KdfParams
@@ -26,14 +27,20 @@ def _login_limit() -> str:
 
 
 def _start(email: str, password: str) -> bool:
-    """Check the password and park the pending session in the cookie; False if refused."""
+    """Check the password and park the pending session in the cookie; False if refused.
+
+    Raises backoff.TooManyTries while this email must wait, whatever the password.
+    """
+    backoff.check(backoff.password(email))
     try:
         params = KdfParams.from_config(current_app.config)
         ticket = auth.sign_in(db.session, email, password, params)
     except InvalidCredentials:
         db.session.commit()  # keep the audit entry of the failure
+        backoff.failed(backoff.password(email))
         return False
     db.session.commit()
+    backoff.succeeded(backoff.password(email))
     session.clear()
     session[PENDING] = ticket.token
     session[SESSION_KEY] = base64.b64encode(ticket.session_key).decode()
@@ -48,7 +55,12 @@ def login():
         return redirect(home_for(current_user))
     form = SignInForm()
     if form.validate_on_submit():
-        if _start(form.email.data, form.password.data):
+        try:
+            started = _start(form.email.data, form.password.data)
+        except backoff.TooManyTries as wait:
+            form.form_errors.append(wait.message)
+            return render_template("auth/login.html", form=form), 429
+        if started:
             return redirect(url_for("auth.second_factor"))
         form.form_errors.append("That email and password do not match an account.")
     return render_template("auth/login.html", form=form)
@@ -64,15 +76,22 @@ def second_factor():
         session.pop(PENDING, None)
         return redirect(url_for("auth.login"))
     form = SecondFactorForm()
-    enrolling = pending.staff.totp_enrolled_at is None
+    enrolling, status = pending.staff.totp_enrolled_at is None, 200
     if form.validate_on_submit():
+        tries = (backoff.code(pending.staff.email), backoff.pending(session[PENDING]))
         try:
+            backoff.check(*tries)
             auth.complete_sign_in(db.session, pending, form.code.data, session.get(ENROLMENT))
+        except backoff.TooManyTries as wait:
+            form.code.errors.append(wait.message)
+            status = 429
         except (InvalidSecondFactor, InvalidEnrolment):
             db.session.commit()
+            backoff.failed(*tries)
             form.code.errors.append("That code is not right. Wait for a new code and try again.")
         else:
             db.session.commit()
+            backoff.succeeded(*tries)
             user = pending.staff
             user.session_token = session.pop(PENDING)
             session.pop(ENROLMENT, None)
@@ -86,7 +105,7 @@ def second_factor():
                                          svgclass="qr")
         qr = Markup(svg)  # noqa: S704 - SVG made by segno from our own otpauth URI
     return render_template("auth/two_factor.html", form=form, enrolling=enrolling, qr=qr,
-                           secret=pending.staff.totp_secret if qr else None)
+                           secret=pending.staff.totp_secret if qr else None), status
 
 
 @bp.route("/enrol/<token>", methods=["GET", "POST"])
@@ -99,7 +118,12 @@ def enrol(token: str):
         return render_template("auth/enrol_invalid.html"), 404
     form = EnrolmentForm()
     if form.validate_on_submit():
-        if _start(user.email, form.password.data):
+        try:
+            started = _start(user.email, form.password.data)
+        except backoff.TooManyTries as wait:
+            form.password.errors.append(wait.message)
+            return render_template("auth/enrol.html", form=form, user=user), 429
+        if started:
             session[ENROLMENT] = token
             return redirect(url_for("auth.second_factor"))
         form.password.errors.append("That is not the password you were given.")

@@ -6,7 +6,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -31,6 +31,23 @@ def _digest(entry: AuditEntry) -> str:
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
+def _locked_head(session: Session, chain: str) -> AuditHead | None:
+    """The chain's head, locked for the rest of the caller's transaction (None if no head yet).
+
+    Appends to one chain must take turns, across threads and processes: two that read the
+    same head would both write its next `seq`. PostgreSQL locks the head row (FOR UPDATE);
+    appends that find no head yet race only to create it, settled by its primary key in
+    `record`. SQLite ignores FOR UPDATE, and pysqlite opens its transaction only at the
+    first write, so a head read before it may already be old: a write comes first, which
+    takes SQLite's single write lock (waiting up to the busy timeout for another writer to
+    commit), so the head is read only once no other append can run.
+    """
+    if session.get_bind().dialect.name == "sqlite":
+        session.execute(update(AuditHead).where(AuditHead.chain == chain)
+                        .values(seq=AuditHead.seq).execution_options(synchronize_session=False))
+    return session.get(AuditHead, chain, with_for_update=True, populate_existing=True)
+
+
 def record(
     session: Session,
     chain: str,
@@ -40,7 +57,7 @@ def record(
     **detail: object,
 ) -> AuditEntry:
     """Append an entry in the caller's transaction. Never pass report contents in `detail`."""
-    head = session.get(AuditHead, chain, with_for_update=True)
+    head = _locked_head(session, chain)
     if head is None:
         try:  # the first entry of a chain: two writers may race to create its head
             with session.begin_nested():

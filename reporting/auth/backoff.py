@@ -1,0 +1,92 @@
+"""Sign-in guesses slowed per account and per pending sign-in, from whatever address.
+
+`LOGIN_RATE_LIMIT` counts per address; an attacker with many addresses would pass it. So each
+failed password counts against the account's email, and each failed code against the account
+and against the pending sign-in. After `FREE_TRIES` failures, every further try must wait
+(1 s after the next failure, then 2, 4, ... up to `LONGEST_WAIT`): backing off, never a lock,
+so an attacker can hold an officer back by at most `LONGEST_WAIT` at a time.
+
+During a wait every try is refused, a right one too (otherwise the wait would not slow a
+guesser), and not counted, so it cannot make the wait longer. A success clears its counters.
+The counters live in the rate-limit storage (Redis, or each process's memory), keyed by a keyed
+digest: no email or token is stored. An email with no account backs off exactly the same, so
+the wait says nothing about whether an account exists. Counts are forgotten `COUNT_FOR` after
+the first failure.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+
+from flask import current_app
+
+from reporting.crypto import keyed_digest
+from reporting.extensions import limiter
+
+FREE_TRIES = 5
+LONGEST_WAIT = 15 * 60
+COUNT_FOR = 24 * 3600
+
+
+class TooManyTries(Exception):
+    """This account or sign-in must wait before its next try."""
+
+    def __init__(self, seconds: int) -> None:
+        super().__init__(seconds)
+        self.seconds = seconds
+
+    @property
+    def message(self) -> str:
+        minutes = math.ceil(self.seconds / 60)
+        return (f"Too many tries for this account: wait {minutes} minute"
+                f"{'' if minutes == 1 else 's'}, or ask an admin.")
+
+
+def password(email: str) -> str:
+    """What failed passwords for this email count against."""
+    return "password:" + email.strip().lower()
+
+
+def code(email: str) -> str:
+    """What failed codes for this account count against."""
+    return "code:" + email.strip().lower()
+
+
+def pending(token: str) -> str:
+    """What failed codes in this pending sign-in count against."""
+    return "pending:" + token
+
+
+def _keys(subject: str) -> tuple[str, str]:
+    digest = keyed_digest(current_app.config["BELONG_HMAC_KEY"], subject)[:32]
+    return f"backoff:count:{digest}", f"backoff:wait:{digest}"
+
+
+def _storage():
+    return limiter.limiter.storage  # the in-memory fallback while Redis is unreachable
+
+
+def check(*subjects: str) -> None:
+    """Raise TooManyTries if any subject is still waiting."""
+    storage, now = _storage(), time.time()
+    waits = [storage.get_expiry(wait) - now for _, wait in map(_keys, subjects)
+             if storage.get(wait)]
+    if waits:
+        raise TooManyTries(max(1, math.ceil(max(waits))))
+
+
+def failed(*subjects: str) -> None:
+    """Count a failure against each subject, starting or lengthening its wait."""
+    storage = _storage()
+    for count, wait in map(_keys, subjects):
+        failures = storage.incr(count, COUNT_FOR)
+        if failures > FREE_TRIES:
+            storage.incr(wait, min(2 ** (failures - FREE_TRIES - 1), LONGEST_WAIT))
+
+
+def succeeded(*subjects: str) -> None:
+    """Forget the failures of each subject."""
+    storage = _storage()
+    for key in (key for subject in subjects for key in _keys(subject)):
+        storage.clear(key)

@@ -1,0 +1,79 @@
+"""Guessing a password or code from many addresses: slowed per account, never locked."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from reporting.auth import backoff
+from reporting.domain.roles import Role
+from tests import factories
+from tests.conftest import post_form
+
+WAIT = "Too many tries for this account: wait 1 minute, or ask an admin."
+
+
+def _from(n: int) -> dict:
+    return {"environ_base": {"REMOTE_ADDR": f"198.51.100.{n}"}}
+
+
+def _guess_passwords(app, email: str, tries: int) -> list[int]:
+    """Wrong passwords for one email, each from a new address and browser."""
+    return [post_form(app.test_client(), "/auth/login", {"email": email, "password": "guess"},
+                      **_from(n)).status_code for n in range(tries)]
+
+
+def test_many_addresses_get_no_more_password_tries_than_one(app, session, school):
+    """After 6 wrong passwords from 6 addresses, is the next try refused from anywhere, the
+    right password too, and does an email with no account answer exactly the same?"""
+    user = factories.make_staff(session, school, Role.PASTORAL_OFFICER)
+    session.commit()
+    assert _guess_passwords(app, user.email, 8) == [200] * 6 + [429] * 2
+    assert _guess_passwords(app, "nobody@northfield.example", 8) == [200] * 6 + [429] * 2
+    right = post_form(app.test_client(), "/auth/login",
+                      {"email": user.email, "password": factories.PASSWORD}, **_from(99))
+    assert right.status_code == 429 and WAIT in right.get_data(as_text=True)
+
+
+def test_the_officer_signs_in_once_the_wait_is_over(app, session, school):
+    """Does the real officer get in after the short wait, with no lock left behind?"""
+    user = factories.make_staff(session, school, Role.PASTORAL_OFFICER)
+    session.commit()
+    _guess_passwords(app, user.email, 6)
+    time.sleep(1.1)  # the first wait: 1 second
+    client = app.test_client()
+    post_form(client, "/auth/login", {"email": user.email, "password": factories.PASSWORD})
+    signed_in = post_form(client, "/auth/two-factor", {"code": factories.totp_code(user)})
+    assert signed_in.status_code == 302
+
+
+def test_codes_are_slowed_per_pending_sign_in_and_per_account(app, session, school):
+    """Do wrong codes sent with one pending sign-in from new addresses back off, and does a
+    new pending sign-in of the same account wait too?"""
+    user = factories.make_staff(session, school, Role.PASTORAL_OFFICER)
+    session.commit()
+    wrong = "000000" if factories.totp_code(user) != "000000" else "111111"
+    client = app.test_client()
+    post_form(client, "/auth/login", {"email": user.email, "password": factories.PASSWORD})
+    statuses = [post_form(client, "/auth/two-factor", {"code": wrong}, **_from(n)).status_code
+                for n in range(8)]
+    assert statuses == [200] * 6 + [429] * 2
+    again = app.test_client()
+    post_form(again, "/auth/login", {"email": user.email, "password": factories.PASSWORD},
+              **_from(50))
+    refused = post_form(again, "/auth/two-factor", {"code": factories.totp_code(user)},
+                        **_from(51))
+    assert refused.status_code == 429 and WAIT in refused.get_data(as_text=True)
+
+
+def test_a_pending_sign_in_backs_off_on_its_own(app):
+    """Does one pending sign-in's count make it wait, leaving another pending sign-in, and
+    the account, untouched?"""
+    with app.test_request_context():
+        for _ in range(backoff.FREE_TRIES + 1):
+            backoff.failed(backoff.pending("one"))
+        with pytest.raises(backoff.TooManyTries) as waiting:
+            backoff.check(backoff.pending("one"))
+        assert waiting.value.seconds in (1, 2)  # Redis counts its expiry in whole seconds
+        backoff.check(backoff.pending("two"), backoff.code("officer@northfield.example"))
