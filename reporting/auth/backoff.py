@@ -16,10 +16,13 @@ the first failure.
 
 from __future__ import annotations
 
+import functools
+import logging
 import math
 import time
 
 from flask import current_app
+from redis.exceptions import RedisError
 
 from reporting.crypto import keyed_digest
 from reporting.extensions import limiter
@@ -67,6 +70,20 @@ def _storage():
     return limiter.limiter.storage  # the in-memory fallback while Redis is unreachable
 
 
+def _unless_storage_fails(step):
+    """Redis failing in the middle of a sign-in (after the limiter chose it) skips the
+    backoff for that one request, logged, instead of a 500: the per-address limit holds."""
+    @functools.wraps(step)
+    def guarded(*subjects: str) -> None:
+        try:
+            step(*subjects)
+        except RedisError as exc:
+            logging.getLogger("belong").error("sign-in backoff skipped: rate-limit storage "
+                                              "unavailable (%s)", type(exc).__name__)
+    return guarded
+
+
+@_unless_storage_fails
 def check(*subjects: str) -> None:
     """Raise TooManyTries if any subject is still waiting."""
     storage, now = _storage(), time.time()
@@ -76,6 +93,7 @@ def check(*subjects: str) -> None:
         raise TooManyTries(max(1, math.ceil(max(waits))))
 
 
+@_unless_storage_fails
 def failed(*subjects: str) -> None:
     """Count a failure against each subject, starting or lengthening its wait."""
     storage = _storage()
@@ -85,6 +103,7 @@ def failed(*subjects: str) -> None:
             storage.incr(wait, min(2 ** (failures - FREE_TRIES - 1), LONGEST_WAIT))
 
 
+@_unless_storage_fails
 def succeeded(*subjects: str) -> None:
     """Forget the failures of each subject."""
     storage = _storage()

@@ -77,3 +77,40 @@ def test_a_pending_sign_in_backs_off_on_its_own(app):
             backoff.check(backoff.pending("one"))
         assert waiting.value.seconds in (1, 2)  # Redis counts its expiry in whole seconds
         backoff.check(backoff.pending("two"), backoff.code("officer@northfield.example"))
+
+
+def test_the_wait_doubles_up_to_its_cap(app):
+    """After the free tries, does each failure (once the last wait is over) double the
+    next wait, never past LONGEST_WAIT?"""
+    with app.test_request_context():
+        subject, storage = backoff.password("doubling@northfield.example"), backoff._storage()
+        _, wait = backoff._keys(subject)
+        waits = []
+        for _ in range(backoff.FREE_TRIES + 12):
+            backoff.failed(subject)
+            waits.append(round(storage.get_expiry(wait) - time.time())
+                         if storage.get(wait) else 0)
+            storage.clear(wait)  # the wait runs out before the next try is counted
+        backoff.succeeded(subject)
+    assert waits == [0] * backoff.FREE_TRIES + [1, 2, 4, 8, 16, 32, 64, 128, 256, 512] + [
+        backoff.LONGEST_WAIT] * 2
+
+
+def test_a_storage_failure_mid_sign_in_skips_the_backoff_not_the_page(app, monkeypatch,
+                                                                      caplog):
+    """If Redis fails after the limiter chose it, is the backoff skipped (logged), never a
+    500?"""
+    from redis.exceptions import ConnectionError as RedisDown
+
+    class Gone:
+        def __getattr__(self, name):
+            def fail(*args, **kwargs):
+                raise RedisDown("gone")
+            return fail
+
+    monkeypatch.setattr(backoff, "_storage", Gone)
+    with app.test_request_context():
+        backoff.check(backoff.password("x@northfield.example"))
+        backoff.failed(backoff.password("x@northfield.example"))
+        backoff.succeeded(backoff.password("x@northfield.example"))
+    assert "sign-in backoff skipped" in caplog.text
