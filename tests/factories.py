@@ -28,12 +28,14 @@ def make_school(session, slug: str = "northfield", name: str | None = None) -> S
 
 
 def make_staff(session, school: School, role: Role, *, email: str | None = None,
-               enrolled: bool = True, password: str = PASSWORD) -> StaffUser:
-    """A staff member of `school`; enrolled in TOTP unless told otherwise."""
+               enrolled: bool = True, password: str = PASSWORD,
+               lead: bool = False) -> StaffUser:
+    """A staff member of `school` (a lead of their channel if told); enrolled in TOTP unless
+    told otherwise."""
     new = create_staff(session, "test", school,
                        email=email or f"{role.value}@{school.slug}.example",
                        display_name=role.label, role=role, password=password, params=FAST,
-                       enrolment_lifetime=timedelta(hours=1))
+                       enrolment_lifetime=timedelta(hours=1), lead=lead)
     if enrolled:
         new.user.totp_enrolled_at = utcnow()
         new.user.enrolment_digest = new.user.enrolment_expires_at = None

@@ -113,8 +113,10 @@ PEER_WORDS = {
 
 # A case shared by two teams (DESIGN.md, Routing) has one lead: the team it is routed to.
 # The second team reads it and may do these; claiming, assigning, every other move,
-# outcomes, re-routes and legal holds stay with the lead team.
-SHARING_TEAM_MAY = frozenset({Action.ACKNOWLEDGE.value, "message", "note"})
+# outcomes, re-routes and legal holds stay with the lead team. A conflict of interest can
+# arise in either team, so either can step away or keep a colleague of its own off a case.
+SHARING_TEAM_MAY = frozenset({Action.ACKNOWLEDGE.value, "message", "note",
+                              "declare_conflict", "exclude"})
 
 
 def may_act(action: str, leads: bool) -> bool:

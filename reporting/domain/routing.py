@@ -36,6 +36,8 @@ class Answers:
     responsible: Responsible | None = None
     grounds: frozenset[Ground] = frozenset()
     named: bool = False
+    # The team the student said the person responsible may work in: routing avoids it.
+    avoid: ChannelKind | None = None
 
 
 @dataclass(frozen=True)
@@ -46,6 +48,9 @@ class Decision:
     urgent: bool
     reasons: tuple[str, ...]
     also: tuple[ChannelKind, ...] = field(default=())
+    # The team the student wanted avoided, when no other fits: it reads the report, and
+    # the student is told so plainly before they send it.
+    unavoided: ChannelKind | None = None
 
 
 MAX_RULES = 50
@@ -178,12 +183,31 @@ def parse(source: str) -> tuple[Rule, ...]:
     return tuple(rules)
 
 
+def _teams_avoiding(rule: Rule, avoid: ChannelKind | None) -> tuple[ChannelKind, ...]:
+    """The rule's teams (lead first) without the avoided one: its `also` leads if the
+    avoided team was to; empty when the rule names no other team."""
+    return tuple(team for team in (rule.channel, rule.also) if team and team is not avoid)
+
+
 def route(answers: Answers, rules: tuple[Rule, ...] | None = None) -> Decision:
-    """The first rule that matches decides (parse() guarantees one always does)."""
-    rule = next(rule for rule in rules or BASELINE_RULES if rule.matches(answers))
-    urgent = rule.urgent or answers.not_safe or answers.urgency is Urgency.HIGH
-    return Decision(channel=rule.channel, urgent=urgent, reasons=(rule.reason,),
-                    also=(rule.also,) if rule.also else ())
+    """The first rule that matches decides (parse() guarantees one always does).
+
+    If the student said the person responsible may work in a team, the first matching rule
+    that names another team decides, without the avoided team; if none does, the first
+    decides as it is, and the decision says which avoided team reads the report.
+    """
+    matching = [rule for rule in rules or BASELINE_RULES if rule.matches(answers)]
+    first = matching[0]
+    rule = next((r for r in matching if _teams_avoiding(r, answers.avoid)), first)
+    urgent = (first.urgent or rule.urgent or answers.not_safe
+              or answers.urgency is Urgency.HIGH)
+    teams = _teams_avoiding(rule, answers.avoid) or (rule.channel,)
+    kept_away = answers.avoid in {first.channel, first.also} - {None, *teams}
+    reasons = (rule.reason,) + ((f"You said the person responsible may work in "
+                                 f"{answers.avoid.label}, so that team will not read your "
+                                 "report.",) if kept_away else ())
+    return Decision(channel=teams[0], urgent=urgent, reasons=reasons, also=teams[1:],
+                    unavoided=answers.avoid if answers.avoid in teams else None)
 
 
 BASELINE = """\

@@ -4,6 +4,7 @@ from reporting.models.audit import AuditEntry, AuditHead
 from reporting.models.case import (
     Case,
     CaseEvent,
+    CaseExclusion,
     CaseNote,
     ConsentRequest,
     Escalation,
@@ -23,6 +24,7 @@ __all__ = [
     "AuditHead",
     "Case",
     "CaseEvent",
+    "CaseExclusion",
     "CaseNote",
     "CaseStat",
     "CaseStatGround",

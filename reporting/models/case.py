@@ -202,3 +202,20 @@ class Escalation(db.Model):
     deadline: Mapped[str] = mapped_column(String(12))
     stage: Mapped[str] = mapped_column(String(12))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class CaseExclusion(db.Model):
+    """A handler kept off one case for a conflict of interest: they declared it, or a lead
+    of the case's team excluded them. It lasts: no re-route, escrow grant or sharing change
+    gives them its keys again, and the case leaves their queue."""
+
+    __tablename__ = "case_exclusions"
+    __table_args__ = (CheckConstraint("kind IN ('declared', 'excluded')", name="kind"),)
+
+    case_id: Mapped[str] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"),
+                                         primary_key=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id", ondelete="CASCADE"),
+                                          primary_key=True, index=True)
+    kind: Mapped[str] = mapped_column(String(10))
+    by_staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id", ondelete="SET NULL"))
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -38,6 +38,8 @@ ACTION_WORDS = {
     "case.reroute_approved": "Agreed to a move to another team",
     "case.reroute_declined": "Declined a move to another team",
     "case.legal_hold": "Recorded a legal hold", "case.legal_hold_lifted": "Lifted a legal hold",
+    "case.conflict_declared": "Declared a conflict of interest and stepped away",
+    "case.conflict_excluded": "Kept a colleague off the case (a conflict of interest)",
     "case.purged": "Deleted the case and its keys for good",
     "retention.purge": "Purged cases past their retention period",
     "report.submit": "Sent a report", "peer.accepted": "Accepted a request to talk to a peer",

@@ -152,7 +152,7 @@ def change_sharing(session: Session, case: Case, keys: Keys,
     session.execute(delete(WrappedKey).where(
         WrappedKey.report_id == report.id, WrappedKey.scope == IDENTITY,
         WrappedKey.holder == "staff"))
-    _, named = team_handlers(session, case.teams, {c.value for c in channels})
+    _, named = team_handlers(session, case.teams, {c.value for c in channels}, case.id)
     session.add_all(wrap_for_handlers(report.id, IDENTITY, keys.identity, named))
     _audit(session, case, "case.sharing_changed", channels=sorted(channels))
 

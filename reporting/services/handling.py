@@ -12,12 +12,12 @@ from reporting.domain import timeline
 from reporting.domain.cases import Action, may_act
 from reporting.domain.errors import BelongError, Conflict
 from reporting.domain.report import MESSAGE_MAX
-from reporting.models import Case, CaseNote, ChannelMembership, StaffUser
+from reporting.models import Case, CaseNote, StaffUser
 from reporting.models.base import new_id
 from reporting.services import audit
 from reporting.services.casework import open_message, staff_keys, transition
 from reporting.services.evidence import open_evidence_data, open_evidence_name
-from reporting.services.queries import FINISHED, visible_to
+from reporting.services.queries import FINISHED, channel_handlers, kept_off, visible_to
 from reporting.services.reports import Keys, read_fields
 
 
@@ -115,7 +115,21 @@ def open_evidence(session: Session, user: StaffUser, private_key: bytes, case: C
 
 
 def claim(session: Session, user: StaffUser, case: Case) -> None:
-    """Take an unassigned, unfinished case. Under concurrency exactly one claimant wins."""
+    """Claim an unassigned, unfinished case of the user's lead team. A peer request is
+    accepted instead (services.peer.accept), which leaves the keys with the supporter alone."""
+    if case.kind == "peer_connection":
+        raise BelongError("A request to talk to a peer is accepted, not claimed: accepting "
+                          "it makes sure only you can read it.")
+    check_may(user, case, "claim")
+    take(session, user, case)
+
+
+def take(session: Session, user: StaffUser, case: Case) -> None:
+    """Make the user the case's owner if nobody is, never someone kept off it. Under
+    concurrency exactly one wins."""
+    if kept_off(session, case.id, user.id):
+        raise BelongError("You stepped away from this case or were kept off it, so you "
+                          "cannot take it on.")
     won = session.execute(
         update(Case).where(Case.id == case.id, Case.assignee_id.is_(None),
                            Case.status.not_in(FINISHED))
@@ -134,16 +148,15 @@ def claim(session: Session, user: StaffUser, case: Case) -> None:
 
 
 def assign(session: Session, user: StaffUser, case: Case, to_id: int, seen: int) -> None:
-    """Give the case to a colleague in its channel (or back to nobody with to_id 0)."""
+    """Give the case to a colleague in its lead channel (or back to nobody with to_id 0)."""
     check_version(case, seen)
     if case.kind == "peer_connection":
         raise BelongError("A peer request belongs to the supporter who accepted it.")
-    if to_id:
-        colleague = session.scalar(select(StaffUser).join(ChannelMembership).where(
-            StaffUser.id == to_id, StaffUser.active.is_(True),
-            ChannelMembership.channel_id == case.channel_id))
-        if colleague is None:
-            raise BelongError("Choose someone who works in this case's channel.")
+    check_may(user, case, "assign")
+    if to_id and to_id not in {h.id for h in channel_handlers(session, case.channel_id,
+                                                              case.id)}:
+        raise BelongError("Choose someone who works in this case's channel and is not kept "
+                          "off it.")
     case.assignee_id = to_id or None
     _audit(session, user, case, "case.assign", to=f"staff:{to_id}" if to_id else "nobody")
 

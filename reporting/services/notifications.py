@@ -40,10 +40,11 @@ def next_digest(now: datetime) -> datetime:
 
 def _attention(session: Session, case: Case) -> list[StaffUser]:
     """Who hears of a case: its assignee (or else the lead team), and the team it is shared
-    with, each once."""
+    with, each once; never anyone kept off it."""
     lead = ([case.assignee] if case.assignee_id and case.assignee
-            else channel_handlers(session, case.channel_id))
-    shared = channel_handlers(session, case.also_channel_id) if case.also_channel_id else []
+            else channel_handlers(session, case.channel_id, case.id))
+    shared = (channel_handlers(session, case.also_channel_id, case.id)
+              if case.also_channel_id else [])
     return list({handler.id: handler for handler in lead + shared}.values())
 
 

@@ -59,7 +59,7 @@ def suggest(session: Session, case: Case) -> list[Match]:
     """Peer supporters of the channel, most shared tags first, then the least busy."""
     wanted = set(case.report.chosen("peer_tag"))
     matches = []
-    for supporter in channel_handlers(session, case.channel_id):
+    for supporter in channel_handlers(session, case.channel_id, case.id):
         offered = set(session.scalars(select(PeerOffer.tag).where(
             PeerOffer.staff_id == supporter.id)))
         load = session.scalar(select(func.count(Case.id)).where(
@@ -79,7 +79,8 @@ def accept(session: Session, user: StaffUser, case: Case) -> None:
     """
     if case.kind != "peer_connection":
         raise BelongError("Only requests to talk to a peer can be accepted.")
-    handling.claim(session, user, case)
+    handling.check_may(user, case, "accept")  # a supporter of the peer team only
+    handling.take(session, user, case)
     for action in taking_on(case.case_status):
         transition(session, case, action, actor_kind="staff", actor_id=user.id)
     case.also_channel_id = None  # from now on it is one supporter's conversation

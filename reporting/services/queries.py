@@ -6,11 +6,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import case as when
-from sqlalchemy import func, or_, select
+from sqlalchemy import exists, func, or_, select
 from sqlalchemy.orm import Session, joinedload
 
 from reporting.domain.cases import CaseStatus
-from reporting.models import Case, Channel, ChannelMembership, StaffUser
+from reporting.models import Case, CaseExclusion, Channel, ChannelMembership, StaffUser
 from reporting.models.base import utcnow
 
 PAGE_SIZE = 50
@@ -29,12 +29,24 @@ class QueueFilter:
     page: int = 1
 
 
-def _peer_rule(user: StaffUser) -> list:
-    """A peer request is seen only while nobody has accepted it, or by the one who did."""
+def not_excluded(staff_id: int) -> object:
+    """The condition that a handler is not kept off the case (a conflict of interest)."""
+    return ~exists().where(CaseExclusion.case_id == Case.id, CaseExclusion.staff_id == staff_id)
+
+
+def kept_off(session: Session, case_id: str, staff_id: int) -> bool:
+    """Is this handler kept off this case (a conflict of interest)?"""
+    return session.get(CaseExclusion, (case_id, staff_id)) is not None
+
+
+def _personal(user: StaffUser) -> list:
+    """What narrows a handler's channels for them alone: never a case they are kept off;
+    and a peer request only while nobody has accepted it, or by the one who did."""
+    rules = [not_excluded(user.id)]
     if any(m.channel.kind == "peer" for m in user.memberships):  # peer requests live there
-        return [or_(Case.kind != "peer_connection", Case.assignee_id.is_(None),
-                    Case.assignee_id == user.id)]
-    return []
+        rules.append(or_(Case.kind != "peer_connection", Case.assignee_id.is_(None),
+                         Case.assignee_id == user.id))
+    return rules
 
 
 def _channels(user: StaffUser, channel_id: int | None) -> set[int]:
@@ -43,12 +55,11 @@ def _channels(user: StaffUser, channel_id: int | None) -> set[int]:
 
 def visible_to(user: StaffUser, channel_id: int | None = None) -> list:
     """Conditions for the cases a handler may see: their school and channels (the team that
-    leads a case, or the second team it is shared with), and a peer request only while
-    nobody has accepted it, or once they have."""
+    leads a case, or the second team it is shared with), less what _personal narrows."""
     channels = _channels(user, channel_id)
     return [Case.school_id == user.school_id,
             or_(Case.channel_id.in_(channels), Case.also_channel_id.in_(channels)),
-            *_peer_rule(user)]
+            *_personal(user)]
 
 
 def _scopes(user: StaffUser, channel_id: int | None) -> tuple[list, list]:
@@ -56,9 +67,9 @@ def _scopes(user: StaffUser, channel_id: int | None) -> tuple[list, list]:
     handler's channels lead, and those shared with them. (One OR across the two columns
     makes SQLite read every case of the school for each queue page.)"""
     channels, school = _channels(user, channel_id), Case.school_id == user.school_id
-    return ([school, Case.channel_id.in_(channels), *_peer_rule(user)],
+    return ([school, Case.channel_id.in_(channels), *_personal(user)],
             [school, Case.also_channel_id.in_(channels), Case.channel_id.not_in(channels),
-             *_peer_rule(user)])
+             *_personal(user)])
 
 
 def _queue_order(case: Case) -> tuple:
@@ -130,24 +141,27 @@ def school_staff(session: Session, school_id: int) -> list[StaffUser]:
     ))
 
 
-def channel_handlers(session: Session, channel_id: int) -> list[StaffUser]:
-    """The active handlers of a channel."""
+def channel_handlers(session: Session, channel_id: int,
+                     case_id: str | None = None) -> list[StaffUser]:
+    """The active handlers of a channel; with a case, less those kept off it."""
+    kept_off = select(CaseExclusion.staff_id).where(CaseExclusion.case_id == case_id)
     return list(session.scalars(
         select(StaffUser)
         .join(ChannelMembership, ChannelMembership.staff_id == StaffUser.id)
-        .where(ChannelMembership.channel_id == channel_id, StaffUser.active.is_(True))
+        .where(ChannelMembership.channel_id == channel_id, StaffUser.active.is_(True),
+               *([StaffUser.id.not_in(kept_off)] if case_id else []))
     ))
 
 
-def team_handlers(session: Session, teams: list[Channel],
-                  identity_kinds: Iterable[str]) -> tuple[list[StaffUser], list[StaffUser]]:
-    """The active handlers of every team of a case, each once; and those of them in a team
-    the student shared their identity with."""
+def team_handlers(session: Session, teams: list[Channel], identity_kinds: Iterable[str],
+                  case_id: str | None = None) -> tuple[list[StaffUser], list[StaffUser]]:
+    """The active handlers of every team of a case (less those kept off it), each once; and
+    those of them in a team the student shared their identity with."""
     shared = set(identity_kinds)
     everyone: dict[int, StaffUser] = {}
     named: dict[int, StaffUser] = {}
     for team in teams:
-        for handler in channel_handlers(session, team.id):
+        for handler in channel_handlers(session, team.id, case_id):
             everyone.setdefault(handler.id, handler)
             if team.kind in shared:
                 named.setdefault(handler.id, handler)

@@ -68,6 +68,8 @@ class Draft:
     not_safe: bool = False
     identity: dict[str, str] = field(default_factory=dict)  # empty when anonymous
     share_identity_with: frozenset[ChannelKind] = frozenset()
+    # The team the student said the person responsible may work in (None: no, or unsure).
+    works_in: ChannelKind | None = None
     chosen_channel: ChannelKind | None = None
     # The second teams the student was told would share the report (None: the caller showed
     # none in particular, so the rules decide). A team the student was not told of never is.
@@ -164,7 +166,7 @@ def submit_report(session: Session, school: School, draft: Draft,
     decision = decide_for(session, school, Answers(
         wants=draft.wants, urgency=draft.urgency, not_safe=draft.not_safe,
         setting=draft.setting, responsible=draft.responsible, grounds=draft.grounds,
-        named=bool(draft.identity)))
+        named=bool(draft.identity), avoid=draft.works_in))
     chosen = draft.chosen_channel or decision.channel
     channel = school.channel(chosen)
     also_kind = second_team(decision, chosen, draft.also_shown)
@@ -185,7 +187,8 @@ def submit_report(session: Session, school: School, draft: Draft,
     )
     report.fields = (
         _seal_fields(report_id, keys.content, {"narrative": draft.narrative,
-                                               "other_ground": draft.other_ground})
+                                               "other_ground": draft.other_ground,
+                                               "works_in": draft.works_in or ""})
         + _seal_fields(report_id, keys.identity, draft.identity)
     )
     report.choices = (

@@ -21,7 +21,7 @@ from reporting.models.base import utcnow
 from reporting.services import audit, stats
 from reporting.services.casework import refresh_deadline
 from reporting.services.notifications import notify_handlers, notify_reporter
-from reporting.services.queries import channel_handlers
+from reporting.services.queries import channel_handlers, not_excluded
 from reporting.services.reports import CONTENT, IDENTITY, Keys, wrap_context, wrap_for_handlers
 from reporting.services.schools import ESCROW_CONTEXT
 
@@ -30,7 +30,8 @@ class WrongPassphrase(BelongError):
     """The escrow passphrase does not open the school's escrow key."""
 
 
-def _key_holders(session: Session, case: Case, scope: str = CONTENT) -> set[int]:
+def key_holders(session: Session, case: Case, scope: str = CONTENT) -> set[int]:
+    """The handlers who hold a key of this scope for the case."""
     return set(session.scalars(select(WrappedKey.staff_id).where(
         WrappedKey.report_id == case.report_id, WrappedKey.scope == scope,
         WrappedKey.holder == "staff")))
@@ -51,9 +52,9 @@ def request_reroute(session: Session, user: StaffUser, case: Case, to_channel: C
         raise BelongError("Say why the case should move: the student will see it.")
     if to_channel.school_id != case.school_id or to_channel.id == case.channel_id:
         raise BelongError("Choose another channel of this school.")
-    target = {h.id for h in channel_handlers(session, to_channel.id)}
+    target = {h.id for h in channel_handlers(session, to_channel.id, case.id)}
     # A team with nobody in it yet is not "narrower": whoever joins later would read it.
-    widens = not target or bool(target - _key_holders(session, case))
+    widens = not target or bool(target - key_holders(session, case))
     audit.record(session, audit.school_chain(case.school_id), f"staff:{user.id}",
                  "case.reroute_requested", f"case:{case.id}", to=to_channel.kind,
                  needs_consent=widens)
@@ -70,7 +71,7 @@ def request_reroute(session: Session, user: StaffUser, case: Case, to_channel: C
 def _move(session: Session, case: Case, to_channel: Channel, reason: str, actor: str) -> None:
     """Re-route: only the new channel's handlers keep keys (a second team is no longer
     shared with); the move is an event."""
-    keep = {h.id for h in channel_handlers(session, to_channel.id)}
+    keep = {h.id for h in channel_handlers(session, to_channel.id, case.id)}
     session.execute(delete(WrappedKey).where(
         WrappedKey.report_id == case.report_id, WrappedKey.holder == "staff",
         WrappedKey.staff_id.not_in(keep or {0})))
@@ -110,12 +111,12 @@ def decide_consent(session: Session, case: Case, keys: Keys, request: ConsentReq
     if not approve:
         return
     target = request.to_channel
-    handlers = channel_handlers(session, target.id)
-    holders = _key_holders(session, case)
+    handlers = channel_handlers(session, target.id, case.id)
+    holders = key_holders(session, case)
     newcomers = [h for h in handlers if h.id not in holders]
     session.add_all(wrap_for_handlers(case.report_id, CONTENT, keys.content, newcomers))
     if keys.identity is not None and target.kind in case.report.chosen("share_identity"):
-        named = _key_holders(session, case, IDENTITY)  # perhaps through the sharing team
+        named = key_holders(session, case, IDENTITY)  # perhaps through the sharing team
         session.add_all(wrap_for_handlers(case.report_id, IDENTITY, keys.identity,
                                           [h for h in handlers if h.id not in named]))
     _move(session, case, target, request.reason, actor="reporter")
@@ -134,7 +135,7 @@ def unlock_escrow(school: School, passphrase: str) -> bytes:
 def grant_from_escrow(session: Session, admin: StaffUser, school: School, passphrase: str,
                       handler: StaffUser) -> int:
     """Give a handler the keys of every case in their channels (leading or sharing it)
-    that they cannot yet read.
+    that they cannot yet read, except those they are kept off (a conflict of interest).
 
     Identity keys are granted only where the student shared their identity with a channel
     of the case that the handler works in. Returns how many cases were granted.
@@ -150,12 +151,13 @@ def grant_from_escrow(session: Session, admin: StaffUser, school: School, passph
     mine = handler.channel_ids or {0}
     cases = session.scalars(select(Case).where(
         Case.school_id == school.id,
-        or_(Case.channel_id.in_(mine), Case.also_channel_id.in_(mine))))
+        or_(Case.channel_id.in_(mine), Case.also_channel_id.in_(mine)),
+        not_excluded(handler.id)))
     granted = 0
     for case in cases:
         accepted_by_another = (case.kind == "peer_connection" and case.assignee_id
                                and case.assignee_id != handler.id)
-        if accepted_by_another or handler.id in _key_holders(session, case):
+        if accepted_by_another or handler.id in key_holders(session, case):
             continue
         wrapped = dict(session.execute(select(WrappedKey.scope, WrappedKey.wrapped).where(
             WrappedKey.report_id == case.report_id, WrappedKey.holder == "escrow")).all())

@@ -12,13 +12,15 @@ from reporting.domain.cases import Action, allowed_actions, may_act
 from reporting.domain.errors import BelongError
 from reporting.extensions import db
 from reporting.models import Case, Channel, StaffUser
-from reporting.services import handling, peer, queries, retention
+from reporting.services import conflicts, handling, peer, queries, retention
 from reporting.services.casework import post_staff_message, staff_keys, team_of
 from reporting.services.notifications import notify_reporter
 from reporting.services.rerouting import request_reroute
 from reporting.staff.forms import (
     ActionForm,
     AssignForm,
+    DeclareConflictForm,
+    ExcludeColleagueForm,
     MessageForm,
     NoteForm,
     OutcomeForm,
@@ -58,10 +60,14 @@ def bind(form, case: Case, user: StaffUser):
     """Fill the choices a form needs for this case."""
     if isinstance(form, AssignForm):
         form.to.choices = [(0, "Nobody (unassign)")] + [
-            (h.id, h.display_name) for h in queries.channel_handlers(db.session, case.channel_id)]
+            (h.id, h.display_name)
+            for h in queries.channel_handlers(db.session, case.channel_id, case.id)]
     if isinstance(form, RerouteForm):
         form.channel.choices = [(c.id, c.name) for c in case.channel.school.channels
                                 if c.id != case.channel_id]
+    if isinstance(form, ExcludeColleagueForm):
+        form.colleague.choices = [(h.id, h.display_name)
+                                  for h in conflicts.excludable(db.session, user, case)]
     if isinstance(form, NoteForm) and case.also_channel:  # both teams hold the content key
         form.text.label.text = ("Private note (only the two teams sharing this case can "
                                 "read it)")
@@ -140,6 +146,18 @@ def _reroute(case: Case, form: RerouteForm, private_key) -> str:
     return "The case has moved."
 
 
+def _declare(case: Case, form: DeclareConflictForm, private_key) -> str:
+    conflicts.declare_conflict(db.session, current_user, _keys(case, private_key), case,
+                               form.seen)
+    return ("You have stepped away from this case. It is back with the team, and you can no "
+            "longer open it.")
+
+
+def _exclude(case: Case, form: ExcludeColleagueForm, private_key) -> str:
+    conflicts.exclude_colleague(db.session, current_user, case, form.colleague.data, form.seen)
+    return "Your colleague is kept off this case: they no longer hold its keys or see it."
+
+
 def _hold(hold: bool) -> Callable:
     def do(case: Case, form: LegalHoldForm, private_key) -> str:
         retention.set_legal_hold(db.session, current_user, case, hold, form.reason.data or "",
@@ -157,6 +175,8 @@ ACTIONS: dict[str, tuple[type, Callable]] = {
     "note": (NoteForm, _note),
     "outcome": (OutcomeForm, _outcome),
     "reroute": (RerouteForm, _reroute),
+    "declare_conflict": (DeclareConflictForm, _declare),
+    "exclude": (ExcludeColleagueForm, _exclude),
     "legal_hold": (LegalHoldForm, _hold(True)),
     "lift_hold": (LegalHoldForm, _hold(False)),
 }

@@ -106,6 +106,20 @@ class RerouteForm(VersionedForm):
         Printable(allow_newlines=True)])
 
 
+class DeclareConflictForm(VersionedForm):
+    """Step away from a case for a conflict of interest."""
+
+    confirm = BooleanField("The report may be about me or someone close to me, so I step "
+                           "away from it for good", id="conflict-confirm", validators=[
+                               DataRequired("Tick the box to confirm that you step away.")])
+
+
+class ExcludeColleagueForm(VersionedForm):
+    """A lead keeps a colleague off a case for a conflict of interest."""
+
+    colleague = SelectField("Colleague to keep off", coerce=int, id="exclude-colleague")
+
+
 class SettingsForm(FlaskForm):
     """How the handler wants to hear about cases that need attention."""
 

@@ -23,7 +23,7 @@ from reporting.auth.access import SESSION_KEY
 from reporting.domain.cases import CaseStatus
 from reporting.domain.errors import BelongError, Conflict
 from reporting.domain.peer import tag_label
-from reporting.domain.roles import Role
+from reporting.domain.roles import ChannelKind, Role
 from reporting.extensions import db
 from reporting.http import attachment
 from reporting.models import Case
@@ -105,7 +105,9 @@ def case_action(case_id: str, action: str):
         return render_case(_case(case_id), status, **{action: form})
     dispatch(current_app._get_current_object())
     flash(notice, "success")
-    if team_of(current_user, case) is None:  # re-routed away from this team
+    if team_of(current_user, case) is None or queries.kept_off(db.session, case.id,
+                                                               current_user.id):
+        # re-routed away from this team, or the handler stepped away
         return redirect(url_for("staff.queue"))
     return redirect(url_for("staff.case_detail", case_id=case.id))
 
@@ -126,7 +128,8 @@ def evidence(case_id: str, evidence_id: str):
 
 @bp.context_processor
 def _labels() -> dict:
-    return {"peer_label": tag_label, "statuses": list(CaseStatus)}
+    return {"peer_label": tag_label, "statuses": list(CaseStatus),
+            "channel_label": lambda kind: ChannelKind(kind).label}
 
 
 @bp.route("/settings", methods=["GET", "POST"])

@@ -94,6 +94,9 @@ class ReportForm(FlaskForm):
     responsible = RadioField(QUESTIONS["responsible"], choices=pick(Responsible),
                              validators=[InputRequired("Choose who was responsible, or 'I don't "
                                                    "know'.")])
+    works_in = RadioField("Might the person responsible work in one of these teams?",
+                          default="", choices=[SelectChoice("", "No, or I don't know"), *CHANNELS],
+                          validators=[Optional()])
     grounds = Checkboxes(QUESTIONS["grounds"], choices=pick(Ground),
                          validators=[InputRequired("Choose at least one, or 'Something else'.")])
     other_ground = StringField("Something else (optional detail)", validators=[
@@ -187,7 +190,7 @@ class Step:
 STEPS = (
     Step("safety", "Are you safe?", ("safe",)),
     Step("what", "What happened", ("narrative", "occurred_kind", "occurred_date",
-                                   "occurred_month", "setting", "responsible")),
+                                   "occurred_month", "setting", "responsible", "works_in")),
     Step("about", "What it was about", ("grounds", "other_ground", "impact", "urgency")),
     Step("wishes", "What you would like", ("wants", "identity", "name", "student_id",
                                            "contact", "notify_me", "share_identity_with")),
@@ -230,7 +233,12 @@ def routing_answers(form: ReportForm) -> Answers:
                    setting=Setting(form.setting.data),
                    responsible=Responsible(form.responsible.data),
                    grounds=frozenset(Ground(g) for g in form.grounds.data or []),
-                   named=form.identity.data == "named")
+                   named=form.identity.data == "named", avoid=works_in(form))
+
+
+def works_in(form: ReportForm) -> ChannelKind | None:
+    """The team the student said the person responsible may work in, if any."""
+    return ChannelKind(form.works_in.data) if form.works_in.data else None
 
 
 def to_draft(form: ReportForm, files: tuple[CleanFile, ...],
@@ -256,6 +264,7 @@ def to_draft(form: ReportForm, files: tuple[CleanFile, ...],
         not_safe=route_answers.not_safe,
         identity={k: v for k, v in identity.items() if v},
         share_identity_with=channel_kinds(form.share_identity_with.data) if named else frozenset(),
+        works_in=route_answers.avoid,
         chosen_channel=ChannelKind(form.chosen_channel.data),
         also_shown=frozenset(k for k in ChannelKind if k.value == form.also_shown.data),
         files=files,

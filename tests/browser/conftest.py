@@ -121,8 +121,10 @@ def press_button(page, text: str) -> None:
     raise AssertionError(f"no button or link '{text}' reachable with the Tab key")
 
 
-def walk_to_review(page, narrative: str, safe: str = "yes", slug: str = "northfield") -> None:
-    """Open the report form and answer every step by keyboard, up to the review step."""
+def walk_to_review(page, narrative: str, safe: str = "yes", slug: str = "northfield",
+                   works_in: str = "") -> None:
+    """Open the report form and answer every step by keyboard, up to the review step (saying
+    the person may work in a team, if `works_in` names one)."""
     page.goto(f"/s/{slug}/report")
     choose(page, "safe", safe)
     press_button(page, "Continue")
@@ -131,6 +133,8 @@ def walk_to_review(page, narrative: str, safe: str = "yes", slug: str = "northfi
     choose(page, "occurred_kind", "period")
     choose(page, "setting", "clinical_placement")
     choose(page, "responsible", "clinician")
+    if works_in:
+        choose(page, "works_in", works_in)
     press_button(page, "Continue")
     tick(page, "grounds", "race")
     choose(page, "impact", "some")

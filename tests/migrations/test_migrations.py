@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from reporting.domain.roles import Role
 from reporting.extensions import db
+from reporting.services import conflicts
 from tests import factories
 
 
@@ -101,3 +102,27 @@ def test_going_below_repeats_keeps_both_copies(app, migrated):
     with db.engine.connect() as connection:
         assert connection.execute(text(
             "SELECT count(*) FROM cases WHERE repeats_case_id IS NOT NULL")).scalar() == 0
+
+
+def test_going_below_exclusions_forgets_them_but_keeps_their_keys_removed(app, migrated):
+    """Undoing the exclusions revision: does the table go while the key it removed stays
+    removed, and does going up again start with no exclusion?"""
+    with Session(db.engine) as session:
+        school = factories.make_school(session)
+        lead = factories.make_staff(session, school, Role.PASTORAL_OFFICER, lead=True)
+        colleague = factories.make_staff(session, school, Role.PASTORAL_OFFICER,
+                                         email="colleague@n.example")
+        case = factories.make_report(session, school).case
+        session.flush()
+        conflicts.exclude_colleague(session, lead, case, colleague.id, case.version)
+        session.commit()
+        colleague_id = colleague.id
+    downgrade(revision="a4d9e6b1c3f7")
+    with db.engine.connect() as connection:
+        assert "case_exclusions" not in inspect(connection).get_table_names()
+        holders = connection.execute(text(
+            "SELECT staff_id FROM wrapped_keys WHERE holder = 'staff'")).scalars().all()
+    assert colleague_id not in holders and holders
+    upgrade()
+    with db.engine.connect() as connection:
+        assert connection.execute(text("SELECT count(*) FROM case_exclusions")).scalar() == 0

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -19,6 +21,7 @@ ANSWERS = st.builds(
     responsible=st.sampled_from(Responsible),
     grounds=st.frozensets(st.sampled_from(Ground)),
     named=st.booleans(),
+    avoid=st.none() | st.sampled_from(ChannelKind),
 )
 
 
@@ -160,3 +163,46 @@ def test_any_valid_rule_set_gives_one_team_and_a_reason(lines, fallback, answers
     rules = parse("\n".join([*lines, f"otherwise {fallback.value} because Fallback."]))
     decision = route(answers, rules)
     assert isinstance(decision.channel, ChannelKind) and decision.reasons[0]
+
+
+def test_someone_who_may_work_in_the_edi_office_moves_a_formal_complaint_to_pastoral():
+    """A formal complaint about someone who may work in the EDI office: does the next rule
+    that fits decide, and does the student read why?"""
+    decision = route(Answers(wants=frozenset({Want.FORMAL}), avoid=ChannelKind.INSTITUTIONAL))
+    assert (decision.channel, decision.also, decision.unavoided) == (
+        ChannelKind.PASTORAL, (), None)
+    assert decision.reasons[-1] == ("You said the person responsible may work in Formal "
+                                    "complaints and EDI office, so that team will not read "
+                                    "your report.")
+
+
+@pytest.mark.parametrize(("avoid", "teams"), [
+    (ChannelKind.INSTITUTIONAL, (ChannelKind.PASTORAL, ())),
+    (ChannelKind.PASTORAL, (ChannelKind.INSTITUTIONAL, ())),
+    (ChannelKind.PEER, (ChannelKind.INSTITUTIONAL, (ChannelKind.PASTORAL,))),
+])
+def test_not_safe_keeps_the_team_that_is_not_avoided_and_stays_urgent(avoid, teams):
+    """'Not safe', and the person may work in one of its two teams: does the other lead
+    alone, still urgent (and a team the rule never named changes nothing)?"""
+    decision = route(Answers(wants=frozenset({Want.SUPPORT}), not_safe=True, avoid=avoid))
+    assert ((decision.channel, decision.also), decision.urgent) == (teams, True)
+    assert decision.unavoided is None
+
+
+def test_when_no_other_team_fits_the_decision_says_the_avoided_team_reads_it():
+    """Support and advice, and the person may work in pastoral support: the baseline has no
+    other team for that, so does pastoral still read it, and does the decision say so?"""
+    decision = route(Answers(wants=frozenset({Want.SUPPORT}), avoid=ChannelKind.PASTORAL))
+    assert (decision.channel, decision.unavoided) == (ChannelKind.PASTORAL,
+                                                     ChannelKind.PASTORAL)
+    assert len(decision.reasons) == 1
+
+
+@given(ANSWERS)
+def test_an_avoided_team_reads_a_report_only_when_the_decision_says_so(answers):
+    """For any answers: is the avoided team among the readers only as `unavoided`, and is
+    the urgency the same as without avoiding anyone?"""
+    decision = route(answers)
+    readers = {decision.channel, *decision.also}
+    assert (answers.avoid in readers) == (decision.unavoided is not None)
+    assert decision.urgent == route(replace(answers, avoid=None)).urgent

@@ -148,6 +148,20 @@ def test_access_matrix(app, clients):
     assert not failures, "\n".join(failures)
 
 
+@pytest.mark.parametrize("action", ["declare_conflict", "exclude", "claim", "accept"])
+def test_every_case_action_answers_every_role_as_the_route_does(app, clients, action):
+    """Do the other case actions (stepping away, keeping a colleague off, claiming,
+    accepting) give every role the statuses of the case action route?"""
+    url = f"/staff/cases/{URL_VALUES['case_id']}/{action}"
+    failures = []
+    for role in ROLES:
+        token = csrf_token(clients[role], "/s/northfield/return")
+        status = clients[role].post(url, data={"csrf_token": token}).status_code
+        if status != EXPECTED["staff.case_action"][role]:
+            failures.append(f"{role} POST {url}: {status}")
+    assert not failures, "\n".join(failures)
+
+
 def test_other_school_staff_see_nothing_of_this_school(app, session, school, clients):
     """Do another school's handler and admin see none of this school's cases or staff?"""
     factories.make_report(session, school, narrative="x", urgency=Urgency.HIGH)
