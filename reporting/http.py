@@ -1,10 +1,12 @@
-"""What every response carries: security headers, generic error pages, quiet logs."""
+"""What every response carries: security headers, generic error pages, quiet logs, and
+valid HTML `datetime` attributes."""
 
 from __future__ import annotations
 
 import io
 import logging
 import re
+from datetime import UTC, date, datetime
 
 from flask import Flask, Response, current_app, g, render_template, request, send_file
 from flask_wtf.csrf import CSRFError
@@ -38,6 +40,14 @@ def attachment(name: str, data: bytes) -> Response:
                          as_attachment=True, download_name=name)
     response.headers["Content-Security-Policy"] = "sandbox; default-src 'none'"
     return response
+
+
+def html_datetime(value: date) -> str:
+    """A `datetime` attribute HTML accepts: a date as it is, a moment in UTC to the second
+    (`isoformat()` gives microseconds, and HTML allows at most three digits)."""
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return value.isoformat()
 
 
 def _security_headers(response: Response) -> Response:
@@ -107,8 +117,9 @@ class _NoClientAddress(logging.Filter):
 
 
 def init_app(app: Flask) -> None:
-    """Attach headers and error handlers to the app."""
+    """Attach headers, error handlers and the `html_datetime` filter to the app."""
     app.after_request(_security_headers)
+    app.add_template_filter(html_datetime)
     app.register_error_handler(HTTPException, _error_page)
     app.register_error_handler(Exception, _unexpected)
     for unreachable in (OperationalError, InterfaceError, PoolTimeout):

@@ -24,8 +24,9 @@ STATUS_CHOICES = [SelectChoice("open", "Open cases"), SelectChoice("all", "All c
     SelectChoice(s.value, s.label) for s in CaseStatus]
 
 
-def _text(label: str, required: str):
-    return TextAreaField(label, validators=[
+def _text(label: str, required: str, id: str):
+    # Each form's own id: the message, note and outcome boxes share a page and a name.
+    return TextAreaField(label, id=id, validators=[
         DataRequired(required),
         Length(max=MESSAGE_MAX, message=f"Keep it under {MESSAGE_MAX:,} characters."),
         Printable(allow_newlines=True)])
@@ -79,7 +80,7 @@ class AssignForm(VersionedForm):
 class MessageForm(VersionedForm):
     """A message to the student."""
 
-    text = _text("Message to the student", "Write the message first.")
+    text = _text("Message to the student", "Write the message first.", "message-text")
     signed = BooleanField("Sign with my name (otherwise the student sees only the team)")
     ask = BooleanField("I am waiting for the student's answer (the case shows as waiting on "
                        "them)")
@@ -88,13 +89,13 @@ class MessageForm(VersionedForm):
 class NoteForm(VersionedForm):
     """A private note for the channel's handlers."""
 
-    text = _text("Private note (only this team can read it)", "Write the note first.")
+    text = _text("Private note (only this team can read it)", "Write the note first.", "note-text")
 
 
 class OutcomeForm(VersionedForm):
     """The outcome, recorded privately, and the case resolved."""
 
-    text = _text("Outcome (private to this team)", "Describe the outcome first.")
+    text = _text("Outcome (private to this team)", "Describe the outcome first.", "outcome-text")
 
 
 class RerouteForm(VersionedForm):

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from sqlalchemy import func, select
+
 from reporting.domain.roles import Role
+from reporting.models import CaseNote, Message
 from tests import factories
 from tests.browser.conftest import assert_accessible, press_button, tab_to
 
@@ -43,7 +46,7 @@ def test_officer_acknowledges_claims_replies_and_resolves(page, browser, live_se
     press_button(page, "Claim this case")
     page.wait_for_selector("text=The case is yours.")
     press_button(page, "Start work")
-    tab_to(page, "#text")
+    tab_to(page, "#message-text")
     page.keyboard.type("Thank you for telling us. Would a chat this week help?")
     tab_to(page, "#ask")
     page.keyboard.press("Space")
@@ -76,3 +79,39 @@ def test_officer_acknowledges_claims_replies_and_resolves(page, browser, live_se
     page.wait_for_url("**/staff/")
     assert page.get_by_text("There are no cases in your channels").is_visible()
     assert_accessible(page)
+
+
+def test_a_note_written_by_clicking_its_label_stays_private(page, browser, live_server,
+                                                            session, school):
+    """Does clicking "Private note" put the cursor in the note box, and does the note saved
+    there stay a note that the student never sees?"""
+    officer = factories.make_staff(session, school, Role.PASTORAL_OFFICER)
+    session.commit()
+    submitted = factories.make_report(session, school, narrative="Passed over for theatre.")
+    session.commit()
+
+    _sign_in_by_keyboard(page, officer)
+    page.goto(f"/staff/cases/{submitted.case.id}")
+    page.get_by_text("Private note (only this team can read it)", exact=True).click()
+    assert page.evaluate("document.activeElement.id") == "note-text"
+    page.keyboard.type("Student seemed shaken; check in after the rota changes.")
+    press_button(page, "Save note")
+    page.wait_for_selector("text=Note saved.")
+    assert page.get_by_text("check in after the rota changes").is_visible()
+    assert_accessible(page)
+
+    session.expire_all()
+    case_id = submitted.case.id
+    assert session.scalar(select(func.count(CaseNote.id)).where(
+        CaseNote.case_id == case_id, CaseNote.kind == "note")) == 1
+    assert session.scalar(select(func.count(Message.id)).where(Message.case_id == case_id)) == 0
+    student_context = browser.new_context(base_url=live_server)
+    student = student_context.new_page()
+    student.goto("/s/northfield/return")
+    student.fill("#receipt", submitted.receipt)
+    student.click("button[type=submit]")
+    student.wait_for_url("**/your-report")
+    assert student.get_by_text("Passed over for theatre.").is_visible()
+    assert "rota changes" not in student.content()
+    assert_accessible(student)
+    student_context.close()

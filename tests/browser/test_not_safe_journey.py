@@ -148,7 +148,7 @@ def test_both_officers_see_the_shared_case_and_act_on_it(page, browser, live_ser
         f"Shared with {EDI} (leads).")
     assert second.get_by_role("button", name="Claim this case").count() == 0
     assert second.get_by_role("button", name="Move to another team").count() == 0
-    tab_to(second, "#text")
+    tab_to(second, "#message-text")
     second.keyboard.type("This is pastoral support. We can meet you before your next shift.")
     press_button(second, "Send to the student")
     second.wait_for_selector("text=Message sent.")

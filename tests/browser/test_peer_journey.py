@@ -40,7 +40,7 @@ def test_student_asks_for_a_peer_and_a_supporter_accepts_and_replies(page, brows
     assert_accessible(page)
     press_button(page, "Accept this request")
     page.wait_for_selector("text=You have accepted this request.")
-    tab_to(page, "#text")
+    tab_to(page, "#message-text")
     page.keyboard.type("Hi, I was the first in my family too. Happy to talk.")
     press_button(page, "Send to the student")
     page.wait_for_selector("text=Message sent.")

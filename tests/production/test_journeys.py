@@ -123,7 +123,7 @@ def test_officer_enrols_signs_in_and_works_a_case(page, deployment):
     page.wait_for_selector("text=Done: acknowledge.")
     failover.next()
     press_button(page, "Start work")
-    tab_to(page, "#text")
+    tab_to(page, "#message-text")
     page.keyboard.type("Thank you for telling us. Would a chat this week help?")
     tab_to(page, "#ask")
     page.keyboard.press("Space")

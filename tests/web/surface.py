@@ -12,13 +12,15 @@ from urllib.parse import parse_qsl, urljoin, urlsplit
 from werkzeug.exceptions import HTTPException
 
 
-class _Fields(HTMLParser):
+class Fields(HTMLParser):
     """The forms (action, method, fields with the value the page would send) and the links
-    of one page: a checked box or selected option wins, a textarea sends its text."""
+    of one page: a checked box or selected option wins, a textarea sends its text. Each
+    form's hidden fields are also kept apart: what it sends when nothing is filled in."""
 
     def __init__(self) -> None:
         super().__init__()
         self.forms: list[tuple[str, str, dict[str, str]]] = []
+        self.hidden: list[dict[str, str]] = []
         self.links: list[str] = []
         self._select: str | None = None
         self._textarea: str | None = None
@@ -32,8 +34,11 @@ class _Fields(HTMLParser):
         name = attr.get("name")
         if tag == "form":
             self.forms.append((attr.get("action", ""), attr.get("method", "get").upper(), {}))
+            self.hidden.append({})
         elif tag in ("input", "button") and name:
             self._set(name, attr.get("value", ""), "checked" in attr)
+            if attr.get("type") == "hidden" and self.hidden:
+                self.hidden[-1][name] = attr.get("value", "")
         elif tag == "select" and name:
             self._select = name
         elif tag == "option" and self._select:
@@ -41,7 +46,7 @@ class _Fields(HTMLParser):
         elif tag == "textarea" and name:
             self._textarea = name
             self._set(name, "")
-        elif tag == "a" and "?" in attr.get("href", ""):
+        elif tag == "a" and "href" in attr:
             self.links.append(attr["href"])
 
     def handle_endtag(self, tag: str) -> None:
@@ -67,12 +72,12 @@ class Surface:
 
     def visit(self, app, page_url: str, html: str) -> None:
         """Record the fields of every form and link on one page, by where they lead."""
-        parser = _Fields()
+        parser = Fields()
         parser.feed(html)
         urls = app.url_map.bind("localhost")
         for action, method, names in parser.forms:
             target = urlsplit(urljoin(page_url, action or page_url)).path
-            if endpoint := _endpoint(urls, target, method):
+            if endpoint := endpoint_of(urls, target, method):
                 if method == "GET":
                     self.query[endpoint].update(names)
                 else:
@@ -80,11 +85,12 @@ class Surface:
                     self.posts[endpoint][target].update(names)
         for href in parser.links:
             target = urljoin(page_url, href)
-            if endpoint := _endpoint(urls, target, "GET"):
+            if endpoint := endpoint_of(urls, target, "GET"):
                 self.query[endpoint].update(parse_qsl(urlsplit(target).query))
 
 
-def _endpoint(urls, url: str, method: str) -> str | None:
+def endpoint_of(urls, url: str, method: str) -> str | None:
+    """The endpoint a URL and method reach, if any (`urls`: the app's bound URL map)."""
     try:
         return urls.match(urlsplit(url).path, method=method)[0]
     except HTTPException:
