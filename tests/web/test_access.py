@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
+
 from reporting.domain.report import Urgency
 from tests import factories
 from tests.conftest import csrf_token
-from tests.web.conftest import ROLES, STAFF_ROLES, routes
+from tests.web.conftest import ROLES, STAFF_ROLES, URL_VALUES, routes
 
 HANDLERS = {"peer", "pastoral", "institutional", "other_school_handler"}
 ADMINS = {"admin", "other_school_admin"}
