@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 import threading
 
 import pytest
@@ -21,15 +22,17 @@ def pair(harness_pair: Harness):
     harness_pair.start_stopped_apps()
 
 
-def _bad_logins(harness: Harness, count: int) -> list[int]:
-    """Status codes of `count` wrong-password sign-ins (each with a valid CSRF token)."""
+def _bad_logins(harness: Harness, count: int, email: str | None = None) -> list[int]:
+    """Status codes of `count` wrong-password sign-ins (each with a valid CSRF token). With
+    no `email`, each is for another email, so only the per-address limit counts them (not
+    the per-account backoff of reporting/auth/backoff.py)."""
     session = harness.session()
     codes = []
     for _ in range(count):
         form = session.get(harness.url("/auth/login"))
         codes.append(session.post(harness.url("/auth/login"), data={
-            "email": "nobody@northfield.ac.uk", "password": "not the password",
-            "csrf_token": token(form)}).status_code)
+            "email": email or f"nobody-{secrets.token_hex(4)}@northfield.ac.uk",
+            "password": "not the password", "csrf_token": token(form)}).status_code)
     return codes
 
 
@@ -45,6 +48,18 @@ def test_the_login_limit_counts_across_both_servers(pair: Harness):
     harness.start_app(0)
     harness.stop_app(1)
     assert _bad_logins(harness, 1) == [429]            # and server 1 knows server 2's
+
+
+def test_the_account_backoff_counts_across_both_servers(pair: Harness):
+    """Five wrong passwords for one account on one server: does the other server count the
+    sixth as the one that starts the wait, and refuse the next?"""
+    email = f"officer-{secrets.token_hex(4)}@northfield.ac.uk"
+    pair.stop_app(1)
+    assert _bad_logins(pair, 5, email) == [200] * 5  # the free tries, all on server 1
+    pair.start_app(1)
+    pair.stop_app(0)
+    assert _bad_logins(pair, 2, email) == [200, 429]  # on server 2: the 6th starts the wait
+    pair.start_app(0)
 
 
 def _unsent(harness: Harness) -> int:
