@@ -8,6 +8,8 @@ from __future__ import annotations
 from datetime import date
 from enum import StrEnum
 
+from reporting.domain.roles import ChannelKind
+
 
 class Setting(StrEnum):
     """Where it happened."""
@@ -143,10 +145,20 @@ QUESTIONS = {
 }
 
 
+# Two more questions of the form, optional, whose answers are sealed with the narrative.
+ALSO_ASKED = {
+    "works_in": "Might the person responsible work in one of these teams?",
+    "other_ground": "Something else (optional detail)",
+}
+
+
 def answers_told(*, occurred_kind: str, occurred_on: date | None, setting: str,
                  responsible: str, grounds: list[str], impact: str, urgency: str,
-                 wants: list[str]) -> list[tuple[str, str]]:
-    """Each structured answer as (the question asked, the words the student picked)."""
+                 wants: list[str], works_in: str = "",
+                 other_ground: str = "") -> list[tuple[str, str]]:
+    """Each structured answer as (the question asked, the words the student picked, in the
+    form's order); with the team the person may work in and the student's own "something
+    else" when given."""
     when = label(When(occurred_kind))
     if occurred_on and occurred_kind == When.DATE:
         when += f" ({occurred_on.day} {occurred_on:%B %Y})"
@@ -154,10 +166,17 @@ def answers_told(*, occurred_kind: str, occurred_on: date | None, setting: str,
         when += f" ({occurred_on:%B %Y})"
     picked = {"occurred": when, "setting": label(Setting(setting)),
               "responsible": label(Responsible(responsible)),
-              "grounds": "; ".join(label(Ground(g)) for g in grounds),
+              "grounds": "; ".join(label(g) for g in Ground if g in set(grounds)),
               "impact": label(Impact(impact)), "urgency": label(Urgency(urgency)),
-              "wants": "; ".join(label(Want(w)) for w in wants)}
-    return [(QUESTIONS[name], picked[name]) for name in QUESTIONS]
+              "wants": "; ".join(label(w) for w in Want if w in set(wants))}
+    if works_in:
+        picked["works_in"] = ChannelKind(works_in).label
+    if other_ground:
+        picked["other_ground"] = other_ground
+    order = ["occurred", "setting", "responsible", "works_in", "grounds", "other_ground",
+             "impact", "urgency", "wants"]
+    asked = QUESTIONS | ALSO_ASKED
+    return [(asked[name], picked[name]) for name in order if name in picked]
 
 
 def label(choice: StrEnum) -> str:

@@ -7,12 +7,14 @@ when the case reached it, in the same words as everywhere else (CaseStatus.label
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
 from reporting.domain.cases import CaseStatus
+from reporting.domain.roles import ChannelKind
 
 MOVED = "Moved to another team"
 # What each event is, in the words a handler uses: every Action, and the events that are not
@@ -26,6 +28,10 @@ STAFF_WORDS = {
 }
 
 
+# How services.rerouting records a move: "pastoral (also peer) -> institutional: the reason".
+MOVE_REASON = re.compile(r"(\w+)(?: \(also (\w+)\))? -> (\w+): (.*)", re.DOTALL)
+
+
 class Step(Protocol):
     """What the history needs of a case event."""
 
@@ -34,6 +40,17 @@ class Step(Protocol):
     from_status: str | None
     to_status: str
     reason: str
+
+
+@dataclass(frozen=True)
+class Consent:
+    """A move the student was asked to agree to: to which team, why, and their answer."""
+
+    asked_at: datetime
+    team: str
+    reason: str
+    decided_at: datetime | None = None
+    decision: str | None = None  # "approved" or "declined"
 
 
 @dataclass(frozen=True)
@@ -60,10 +77,43 @@ def for_student(events: Iterable[Step]) -> list[Line]:
     return lines
 
 
-def for_staff(events: Iterable[Step]) -> list[Line]:
-    """Every event: what happened, the change of status if there was one, and the reason."""
+def _team(kind: str) -> str:
+    return ChannelKind(kind).label if kind in set(ChannelKind) else kind
+
+
+def _moved(reason: str) -> str:
+    """A move in words: from which team (and the one it was shared with) to which, and why."""
+    found = MOVE_REASON.fullmatch(reason)
+    if found is None:
+        return f"{MOVED}: {reason}"
+    from_kind, shared, to_kind, why = found.groups()
+    also = f" (shared with {_team(shared)})" if shared else ""
+    return f"Moved from {_team(from_kind)}{also} to {_team(to_kind)}: {why}"
+
+
+def _asked(consents: Iterable[Consent]) -> list[Line]:
+    """Each request for the student's agreement to a move, and their answer."""
+    lines = []
+    for consent in consents:
+        lines.append(Line(consent.asked_at, f"Asked the student to agree to a move to "
+                                            f"{consent.team}: {consent.reason}"))
+        if consent.decided_at and consent.decision == "declined":
+            lines.append(Line(consent.decided_at,
+                              f"The student declined the move to {consent.team}"))
+        elif consent.decided_at:
+            lines.append(Line(consent.decided_at,
+                              f"The student agreed to the move to {consent.team}"))
+    return lines
+
+
+def for_staff(events: Iterable[Step], consents: Iterable[Consent] = ()) -> list[Line]:
+    """Every event: what happened, the change of status if there was one, and the reason;
+    with each move the student was asked to agree to, and their answer, in time order."""
     lines = []
     for event in events:
+        if event.action == "reroute":
+            lines.append(Line(event.at, _moved(event.reason)))
+            continue
         text = STAFF_WORDS[event.action]
         if event.from_status and _changes_status(event):
             text += (f" ({CaseStatus(event.from_status).label} → "
@@ -71,4 +121,4 @@ def for_staff(events: Iterable[Step]) -> list[Line]:
         if event.reason:
             text += f": {event.reason}"
         lines.append(Line(event.at, text))
-    return lines
+    return sorted(lines + _asked(consents), key=lambda line: line.at)

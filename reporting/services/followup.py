@@ -11,7 +11,6 @@ from sqlalchemy.orm import Session
 from reporting.domain import timeline
 from reporting.domain.cases import Action, CaseStatus
 from reporting.domain.errors import BelongError
-from reporting.domain.report import answers_told
 from reporting.domain.roles import ChannelKind
 from reporting.models import Case, Channel, OutboxMessage, ReportChoice, WrappedKey
 from reporting.services import audit
@@ -24,7 +23,13 @@ from reporting.services.evidence import (
 )
 from reporting.services.notifications import notify_handlers
 from reporting.services.queries import team_handlers
-from reporting.services.reports import IDENTITY, Keys, read_fields, wrap_for_handlers
+from reporting.services.reports import (
+    IDENTITY,
+    Keys,
+    answers_of,
+    read_fields,
+    wrap_for_handlers,
+)
 
 
 @dataclass(frozen=True)
@@ -87,14 +92,8 @@ def reporter_view(case: Case, keys: Keys) -> ReporterView:
     ]
     files = [(e.id, open_evidence_name(keys.content, e), e.content_type)
              for e in case.report.evidence]
-    report = case.report
-    answers = [] if case.kind == "peer_connection" else answers_told(
-        occurred_kind=report.occurred_kind, occurred_on=report.occurred_on,
-        setting=report.setting, responsible=report.responsible,
-        grounds=report.chosen("ground"), impact=report.impact, urgency=report.urgency,
-        wants=report.chosen("want"))
-    return ReporterView(case, read_fields(report, keys), answers, messages, files,
-                        report.chosen("share_identity"), readers_of(case))
+    return ReporterView(case, read_fields(case.report, keys), answers_of(case), messages,
+                        files, case.report.chosen("share_identity"), readers_of(case))
 
 
 def own_file(case: Case, keys: Keys, evidence_id: str) -> tuple[str, bytes] | None:

@@ -12,13 +12,13 @@ from reporting.domain import timeline
 from reporting.domain.cases import Action, may_act
 from reporting.domain.errors import BelongError, Conflict
 from reporting.domain.report import MESSAGE_MAX
-from reporting.models import Case, CaseNote, StaffUser
+from reporting.models import Case, CaseNote, ConsentRequest, StaffUser
 from reporting.models.base import new_id
 from reporting.services import audit
 from reporting.services.casework import open_message, staff_keys, transition
 from reporting.services.evidence import open_evidence_data, open_evidence_name
 from reporting.services.queries import FINISHED, channel_handlers, kept_off, visible_to
-from reporting.services.reports import Keys, read_fields
+from reporting.services.reports import Keys, answers_of, read_fields
 
 
 class CaseNotFound(BelongError):
@@ -68,6 +68,7 @@ class CaseView:
 
     case: Case
     fields: dict[str, str]
+    answers: list[tuple[str, str]]  # (question, the words picked); none for a peer request
     messages: list[tuple[object, str]]
     notes: list[tuple[CaseNote, str]]
     files: list[tuple[object, str]]
@@ -76,8 +77,16 @@ class CaseView:
 
     @property
     def history(self) -> list[timeline.Line]:
-        """Every event of the case, in a handler's words."""
-        return timeline.for_staff(self.case.events)
+        """Every event of the case, and each move the student was asked to agree to, in a
+        handler's words."""
+        return timeline.for_staff(self.case.events, [
+            timeline.Consent(r.created_at, r.to_channel.name, r.reason, r.decided_at,
+                             r.decision) for r in self.case.consent_requests])
+
+    @property
+    def declined(self) -> list[ConsentRequest]:
+        """The moves to another team that the student said no to."""
+        return [r for r in self.case.consent_requests if r.decision == "declined"]
 
 
 def note_context(case: Case, note_id: str) -> bytes:
@@ -89,9 +98,11 @@ def open_case(session: Session, user: StaffUser, private_key: bytes, case: Case)
     """Decrypt a case for a handler and record that they read it."""
     keys = staff_keys(session, user, private_key, case)
     _audit(session, user, case, "case.read")
+    fields = read_fields(case.report, keys)
     return CaseView(
         case=case,
-        fields=read_fields(case.report, keys),
+        fields=fields,
+        answers=answers_of(case, fields.get("works_in", ""), fields.get("other_ground", "")),
         messages=[(m, open_message(keys, case, m)) for m in case.messages],
         notes=[(n, crypto.unseal(keys.content, n.body_sealed, note_context(case, n.id)).decode())
                for n in case.notes],

@@ -21,6 +21,7 @@ from reporting.domain.report import (
     Urgency,
     Want,
     When,
+    answers_told,
 )
 from reporting.domain.roles import ChannelKind
 from reporting.domain.routing import Answers, Decision
@@ -267,3 +268,16 @@ def read_fields(report: Report, keys: Keys) -> dict[str, str]:
             opened[item.name] = crypto.unseal(
                 key, item.ciphertext, crypto.field_context(report.id, item.name)).decode()
     return opened
+
+
+def answers_of(case: Case, works_in: str = "", other_ground: str = "") -> list[tuple[str, str]]:
+    """A report's answers as (the question asked, the words the student picked); a request
+    to talk to a peer was asked none of them."""
+    if case.kind == "peer_connection":
+        return []
+    report = case.report
+    return answers_told(
+        occurred_kind=report.occurred_kind, occurred_on=report.occurred_on,
+        setting=report.setting, responsible=report.responsible,
+        grounds=report.chosen("ground"), impact=report.impact, urgency=report.urgency,
+        wants=report.chosen("want"), works_in=works_in, other_ground=other_ground)

@@ -23,7 +23,7 @@ from reporting.auth.access import SESSION_KEY
 from reporting.domain.cases import CaseStatus
 from reporting.domain.errors import BelongError, Conflict
 from reporting.domain.peer import tag_label
-from reporting.domain.roles import ChannelKind, Role
+from reporting.domain.roles import Role
 from reporting.extensions import db
 from reporting.http import attachment
 from reporting.models import Case
@@ -128,8 +128,7 @@ def evidence(case_id: str, evidence_id: str):
 
 @bp.context_processor
 def _labels() -> dict:
-    return {"peer_label": tag_label, "statuses": list(CaseStatus),
-            "channel_label": lambda kind: ChannelKind(kind).label}
+    return {"peer_label": tag_label, "statuses": list(CaseStatus)}
 
 
 @bp.route("/settings", methods=["GET", "POST"])

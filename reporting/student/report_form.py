@@ -28,6 +28,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from reporting.domain import report as answers
 from reporting.domain.addresses import one_address
 from reporting.domain.report import (
+    ALSO_ASKED,
     IDENTITY_FIELDS,
     QUESTIONS,
     Ground,
@@ -94,12 +95,12 @@ class ReportForm(FlaskForm):
     responsible = RadioField(QUESTIONS["responsible"], choices=pick(Responsible),
                              validators=[InputRequired("Choose who was responsible, or 'I don't "
                                                    "know'.")])
-    works_in = RadioField("Might the person responsible work in one of these teams?",
+    works_in = RadioField(ALSO_ASKED["works_in"],
                           default="", choices=[SelectChoice("", "No, or I don't know"), *CHANNELS],
                           validators=[Optional()])
     grounds = Checkboxes(QUESTIONS["grounds"], choices=pick(Ground),
                          validators=[InputRequired("Choose at least one, or 'Something else'.")])
-    other_ground = StringField("Something else (optional detail)", validators=[
+    other_ground = StringField(ALSO_ASKED["other_ground"], validators=[
         Length(max=answers.OTHER_GROUND_MAX,
                message=f"Keep this under {answers.OTHER_GROUND_MAX} characters."),
         Printable()])

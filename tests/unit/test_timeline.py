@@ -54,7 +54,8 @@ def test_staff_read_every_event_in_words():
         "Acknowledged (Submitted → Acknowledged)",
         "Wrote to the student", "Wrote to the student",
         "Work started (Acknowledged → In progress)",
-        "Moved to another team: pastoral -> institutional: formal",
+        "Moved from Pastoral and wellbeing support to Formal complaints and EDI office: "
+        "formal",
         "Wrote to the student",
         "Asked the student (In progress → Awaiting student)",
         "The student answered (Awaiting student → In progress)"]
@@ -64,3 +65,28 @@ def test_every_event_has_words():
     """Has every move of the state machine, and every other event, words for staff?"""
     assert set(timeline.STAFF_WORDS) == {a.value for a in Action} | {
         "submit", "staff_message", "reroute"}
+
+
+def test_a_move_shared_or_unknown_reads_in_words():
+    """Does a move from a shared case name both teams, and an old free-form reason stay
+    as it was written?"""
+    moves = _events(("reroute", "submitted", "submitted", "pastoral (also peer) -> "
+                     "institutional: formal"), ("reroute", "submitted", "submitted", "by hand"))
+    assert [line.text for line in timeline.for_staff(moves)] == [
+        "Moved from Pastoral and wellbeing support (shared with Peer support) to Formal "
+        "complaints and EDI office: formal", "Moved to another team: by hand"]
+
+
+def test_each_move_asked_of_the_student_and_their_answer_is_told_in_order():
+    """Are a request to agree to a move and the student's no (or yes) told among the events,
+    in time order?"""
+    asked = [timeline.Consent(START + timedelta(minutes=30), "Peer support", "a peer",
+                              START + timedelta(hours=3), "declined"),
+             timeline.Consent(START + timedelta(hours=4), "EDI", "formal")]
+    assert [(line.at, line.text) for line in timeline.for_staff(STORY[:2], asked)] == [
+        (STORY[0].at, "Sent by the student"),
+        (START + timedelta(minutes=30), "Asked the student to agree to a move to Peer "
+                                        "support: a peer"),
+        (STORY[1].at, "Acknowledged (Submitted → Acknowledged)"),
+        (START + timedelta(hours=3), "The student declined the move to Peer support"),
+        (START + timedelta(hours=4), "Asked the student to agree to a move to EDI: formal")]

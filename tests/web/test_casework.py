@@ -133,8 +133,8 @@ def test_a_moved_case_shows_which_team_wrote_each_message(login_as, session, sch
     page = client.get(f"/staff/cases/{case.id}").get_data(as_text=True)
     teams = [re.search(r"\((.*?)\)", meta).group(1) for meta in MESSAGE_META.findall(page)]
     assert teams == ["Pastoral and wellbeing support", "Formal complaints and EDI office"]
-    assert "Moved to another team: pastoral -> institutional: Formal route agreed." in \
-        history_lines(page)
+    assert ("Moved from Pastoral and wellbeing support to Formal complaints and EDI office: "
+            "Formal route agreed.") in history_lines(page)
 
 
 def test_a_stale_form_is_refused_with_a_clear_message(login_as, session, school):
