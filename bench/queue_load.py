@@ -33,12 +33,13 @@ WEIGHTS = [8, 6, 10, 3, 25, 40, 5, 3]
 
 def fill(session, school, handler, count: int) -> None:
     """Insert `count` reports and cases with plausible metadata, in bulk."""
+    from reporting.domain import references
     from reporting.models import Case, Report
 
     rng = random.Random(7)
     now = datetime.now(UTC)
     channels = [c.id for c in school.channels]
-    reports, cases = [], []
+    reports, cases, taken = [], [], set()
     for _ in range(count):
         created = now - timedelta(minutes=rng.randint(0, 60 * 24 * 730))
         status = rng.choices(STATUSES, WEIGHTS)[0]
@@ -49,7 +50,11 @@ def fill(session, school, handler, count: int) -> None:
                             impact="some", urgency="low", not_safe=False,
                             recommended_channel="pastoral", chosen_channel="pastoral"))
         open_case = status not in ("resolved", "closed", "withdrawn", "awaiting_reporter")
+        while (reference := references.new_reference()) in taken:
+            pass  # unique within the school, as services/reports.py makes it
+        taken.add(reference)
         cases.append(dict(id=str(uuid.uuid4()), school_id=school.id, report_id=report_id,
+                          reference=reference,
                           channel_id=rng.choice(channels), status=status,
                           urgent=rng.random() < 0.05, created_at=created, updated_at=created,
                           assignee_id=handler.id if rng.random() < 0.2 else None,

@@ -4,19 +4,21 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 from flask import Response, render_template, request
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, SelectField, StringField, ValidationError
-from wtforms.validators import NumberRange, Optional, Regexp
+from wtforms.validators import NumberRange, Optional
 
 from reporting.admin.views import bp
+from reporting.domain import references
 from reporting.extensions import db
 from reporting.models.base import utcnow
 from reporting.services import access_log, queries
 
-CASE_ID = r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
+CASE_ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 FIRST_YEAR, LAST_YEAR = 2000, 2100
 
 
@@ -44,6 +46,12 @@ class PageNumber(IntegerField):
             raise ValueError("The page must be a whole number, for example 2.") from exc
 
 
+def one_case(typed: str) -> str:
+    """A typed case filter in its stored form: a reference as shown, an id in lower case."""
+    typed = typed.strip()
+    return references.normalise(typed) or typed.lower()
+
+
 class AuditFilterForm(FlaskForm):
     """Filters for the log (read with GET; the export resends them with the CSRF token)."""
 
@@ -51,11 +59,8 @@ class AuditFilterForm(FlaskForm):
         csrf = False  # the export POST is checked by the app-wide CSRF protection
 
     user = SelectField("Done by", default="", validate_choice=False)
-    case = StringField(
-        "Case reference", filters=[lambda value: (value or "").strip().lower()],
-        validators=[Optional(), Regexp(CASE_ID, message=(
-            "Enter a case reference as it appears in the log, for example "
-            "3f2a9c1e-5b7d-4e8f-9a0b-1c2d3e4f5a6b."))])
+    case = StringField("Case reference", filters=[lambda value: one_case(value or "")],
+                       validators=[Optional()])
     since = Day("From", validators=[Optional()])
     until = Day("To", validators=[Optional()])
     page = PageNumber("Page", default=1, validators=[Optional(), NumberRange(
@@ -64,6 +69,12 @@ class AuditFilterForm(FlaskForm):
     def validate_user(self, field: SelectField) -> None:
         if field.data not in {value for value, _ in field.choices}:
             raise ValidationError("Choose someone from the list.")
+
+    def validate_case(self, field: StringField) -> None:
+        if field.data and not (CASE_ID.fullmatch(field.data)
+                               or references.normalise(field.data) == field.data):
+            raise ValidationError("Enter a case reference as it appears in the log, for "
+                                  "example NF-7K3Q (or a case's id from its page's address).")
 
     def validate_until(self, field: Day) -> None:
         if field.data and self.since.data and field.data < self.since.data:

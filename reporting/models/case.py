@@ -42,6 +42,8 @@ class Case(db.Model):
         Index("ix_cases_repeats", "repeats_case_id",
               sqlite_where=text("repeats_case_id IS NOT NULL"),
               postgresql_where=text("repeats_case_id IS NOT NULL")),
+        # A reference names one case within its school (services/reports.py retries a clash).
+        UniqueConstraint("school_id", "reference"),
     )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
@@ -49,6 +51,9 @@ class Case(db.Model):
     report_id: Mapped[str] = mapped_column(
         ForeignKey("reports.id", ondelete="CASCADE"), unique=True
     )
+    # A short random name for the case (domain/references.py), e.g. NF-7K3Q: what staff
+    # say and what emails and the access log show. URLs keep using the id.
+    reference: Mapped[str] = mapped_column(String(7))
     # The team that leads the case: its deadlines, statistics, claim and re-routes.
     channel_id: Mapped[int] = mapped_column(ForeignKey("channels.id"))
     # A second team that shares the case (a routing rule's `also`): its handlers hold the

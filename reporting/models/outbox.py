@@ -27,6 +27,10 @@ class OutboxMessage(db.Model):
     # For a student: their address sealed under the server's notification key.
     address_sealed: Mapped[bytes | None] = mapped_column(LargeBinary)
     school_id: Mapped[int] = mapped_column(ForeignKey("schools.id", ondelete="CASCADE"))
+    # The case a handler's email is about: the email names its reference (NF-7K3Q), never
+    # anything else. Deleting the case unlinks the row, and the email says "A case".
+    case_id: Mapped[str | None] = mapped_column(ForeignKey("cases.id", ondelete="SET NULL"),
+                                                index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     deliver_after: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

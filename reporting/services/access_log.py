@@ -12,9 +12,10 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import false, func, select
 from sqlalchemy.orm import Session
 
+from reporting.domain import references
 from reporting.models import AuditEntry, Case, School, StaffUser
 from reporting.services import audit
 
@@ -64,7 +65,7 @@ class AuditFilter:
     """What the admin asked to see: whose acts, on which case, over which days."""
 
     actor: str = ""  # '' for anyone, 'reporter', or 'staff:<id>'
-    case_id: str = ""
+    case_id: str = ""  # a case's id, or its reference (e.g. NF-7K3Q)
     since: date | None = None
     until: date | None = None
     page: int = 1
@@ -85,7 +86,7 @@ class ShownEntry:
     what: str
     at: datetime  # in the school's time zone
     case_id: str | None
-    target: str
+    target: str  # "Case NF-7K3Q"; a deleted case has no reference left, so its id
     detail: str
 
 
@@ -102,13 +103,23 @@ def _start_of(day: date, zone: ZoneInfo) -> datetime:
     return datetime.combine(day, time(), tzinfo=zone).astimezone(UTC)
 
 
-def _conditions(school: School, wanted: AuditFilter) -> list:
+def _case_target(session: Session, school: School, wanted: str):
+    """The condition for one case's entries: by id, or by a reference of this school."""
+    reference = references.normalise(wanted)
+    if reference is None:
+        return AuditEntry.target == f"case:{wanted}"
+    case_id = session.scalar(select(Case.id).where(Case.school_id == school.id,
+                                                   Case.reference == reference))
+    return AuditEntry.target == f"case:{case_id}" if case_id else false()
+
+
+def _conditions(session: Session, school: School, wanted: AuditFilter) -> list:
     zone = ZoneInfo(school.timezone)
     conditions = [AuditEntry.chain == audit.school_chain(school.id)]
     if wanted.actor:
         conditions.append(AuditEntry.actor == wanted.actor)
     if wanted.case_id:
-        conditions.append(AuditEntry.target == f"case:{wanted.case_id}")
+        conditions.append(_case_target(session, school, wanted.case_id))
     if wanted.since:
         conditions.append(AuditEntry.at >= _start_of(wanted.since, zone))
     if wanted.until:
@@ -119,7 +130,7 @@ def _conditions(school: School, wanted: AuditFilter) -> list:
 def audit_page(session: Session, school: School, wanted: AuditFilter,
                page_size: int = PAGE_SIZE) -> tuple[list[ShownEntry], int]:
     """One page of the school's log, newest first, and how many entries match in all."""
-    conditions = _conditions(school, wanted)
+    conditions = _conditions(session, school, wanted)
     total = session.scalar(select(func.count()).select_from(AuditEntry).where(*conditions))
     entries = list(session.scalars(
         select(AuditEntry).where(*conditions).order_by(AuditEntry.seq.desc())
@@ -130,7 +141,8 @@ def audit_page(session: Session, school: School, wanted: AuditFilter,
 def all_entries(session: Session, school: School, wanted: AuditFilter) -> list[ShownEntry]:
     """Every entry matching the filter (no paging), newest first, for an export."""
     entries = list(session.scalars(
-        select(AuditEntry).where(*_conditions(school, wanted)).order_by(AuditEntry.seq.desc())))
+        select(AuditEntry).where(*_conditions(session, school, wanted))
+        .order_by(AuditEntry.seq.desc())))
     return describe(session, school, entries)
 
 
@@ -157,15 +169,23 @@ def actor_name(actor: str, names: dict[int, str]) -> str:
     return {"reporter": "student", "cli": "command line"}.get(actor, "system")
 
 
+def case_references(session: Session, school_id: int, targets: list[str]) -> dict[str, str]:
+    """The references of the cases these targets name, by case id (deleted cases: none)."""
+    ids = {value for kind, _, value in (t.partition(":") for t in targets) if kind == "case"}
+    return dict(session.execute(select(Case.id, Case.reference).where(
+        Case.school_id == school_id, Case.id.in_(ids))).all()) if ids else {}
+
+
 def action_words(action: str) -> str:
     """What was done, in plain words (unknown actions read as their name)."""
     return ACTION_WORDS.get(action) or action.replace(".", ": ").replace("_", " ").capitalize()
 
 
-def _target(target: str, names: dict[int, str]) -> tuple[str | None, str]:
+def _target(target: str, names: dict[int, str],
+            refs: dict[str, str]) -> tuple[str | None, str]:
     kind, _, value = target.partition(":")
     if kind == "case":
-        return value, f"Case {value}"
+        return value, f"Case {refs.get(value, value)}"
     if kind == "staff":
         return None, actor_name(target, names)
     if kind == "support_entry":
@@ -189,9 +209,10 @@ def _detail(detail: str) -> str:
 def describe(session: Session, school: School, entries: list[AuditEntry]) -> list[ShownEntry]:
     """Entries with names, plain words and local times."""
     names, zone = staff_names(session, school.id), ZoneInfo(school.timezone)
+    refs = case_references(session, school.id, [e.target for e in entries])
     shown = []
     for entry in entries:
-        case_id, target = _target(entry.target, names)
+        case_id, target = _target(entry.target, names, refs)
         shown.append(ShownEntry(entry, actor_name(entry.actor, names),
                                 action_words(entry.action), entry.at.astimezone(zone),
                                 case_id, target, _detail(entry.detail)))

@@ -24,7 +24,7 @@ from reporting.crypto import CryptoError
 from reporting.domain.addresses import one_address
 from reporting.extensions import db
 from reporting.mail import Mailer, MailError, MailUnavailable
-from reporting.models import OutboxMessage, School, StaffUser
+from reporting.models import Case, OutboxMessage, School, StaffUser
 from reporting.models.base import utcnow
 from reporting.services.notifications import open_address
 
@@ -32,23 +32,23 @@ log = logging.getLogger("belong.delivery")
 
 # Longer than any send can take (mail.SMTP_TIMEOUT per connection).
 CLAIM_LEASE = timedelta(minutes=10)
-ATTENTION_SUBJECT = "A case in your Belong queue needs attention"
+ATTENTION_SUBJECT = "{case} in your Belong queue needs attention"
 REPLY_SUBJECT = "A reply is waiting for you in Belong"
 ATTENTION_BODY = """Hello,
 
-A case in your Belong queue needs attention. Sign in to see it:
+{case} in your Belong queue needs attention. Sign in to see it:
 
 {link}
 
-This email says nothing about the case on purpose. Please do not forward it.
+This email names the case by its reference only, on purpose. Please do not forward it.
 """
 DIGEST_BODY = """Hello,
 
-{count} in your Belong queue {verb} your attention. Sign in to see them:
+{count} in your Belong queue {verb} your attention: {cases}. Sign in to see them:
 
 {link}
 
-This summary says nothing about the cases on purpose. Please do not forward it.
+This summary names the cases by their references only, on purpose. Please do not forward it.
 """
 REPLY_BODY = """Hello,
 
@@ -62,14 +62,14 @@ receipts by email and cannot recover a lost one.
 If you did not expect this email, you can ignore it.
 """
 
-ESCALATION_SUBJECT = "A case in your Belong channel is near or past its response deadline"
+ESCALATION_SUBJECT = "{case} in Belong is near or past its response deadline"
 ESCALATION_BODY = """Hello,
 
-A case in your Belong channel is near or past its response deadline. Sign in to see it:
+{case} in your Belong channel is near or past its response deadline. Sign in to see it:
 
 {link}
 
-This email says nothing about the case on purpose. Please do not forward it.
+This email names the case by its reference only, on purpose. Please do not forward it.
 """
 
 
@@ -87,6 +87,13 @@ def digest_subject(count: int) -> str:
     """The subject of a handler's daily summary."""
     return (f"Belong daily summary: {count} cases need your attention" if count != 1
             else "Belong daily summary: 1 case needs your attention")
+
+
+def case_words(session: Session, row: OutboxMessage) -> str:
+    """How an email names its case: "Case NF-7K3Q", or "A case" once it is deleted."""
+    reference = session.scalar(select(Case.reference).where(Case.id == row.case_id)) \
+        if row.case_id else None
+    return f"Case {reference}" if reference else "A case"
 
 
 def _claimable(now: datetime):
@@ -132,13 +139,17 @@ def _handler_email(session: Session, config: Mapping, row: OutboxMessage,
         return None  # a deactivated account gets nothing
     link = f"{config['BASE_URL']}/staff/"
     if staff.notify_mode != "digest":
-        return Email(staff.email, ATTENTION_SUBJECT, ATTENTION_BODY.format(link=link), (row,))
+        case = case_words(session, row)
+        return Email(staff.email, ATTENTION_SUBJECT.format(case=case),
+                     ATTENTION_BODY.format(case=case, link=link), (row,))
     others = _claim(session, session.scalars(_due(now).where(
         OutboxMessage.staff_id == staff.id, OutboxMessage.kind == "case_attention",
         OutboxMessage.id != row.id)), token, now)
     rows = (row, *others)
     count = f"{len(rows)} cases" if len(rows) != 1 else "1 case"
-    body = DIGEST_BODY.format(count=count, verb="need" if len(rows) != 1 else "needs", link=link)
+    named = ", ".join(dict.fromkeys(case_words(session, item) for item in rows))
+    body = DIGEST_BODY.format(count=count, verb="need" if len(rows) != 1 else "needs",
+                              cases=named, link=link)
     return Email(staff.email, digest_subject(len(rows)), body, rows)
 
 
@@ -158,14 +169,16 @@ def _reply_email(session: Session, config: Mapping, row: OutboxMessage) -> Email
 
 
 def _escalation_email(session: Session, config: Mapping, row: OutboxMessage) -> Email | None:
-    """A lead's or admin's "near or past its deadline" email: which case, never said."""
+    """A lead's or admin's "near or past its deadline" email: the case's reference only."""
     staff = session.get(StaffUser, row.staff_id) if row.staff_id is not None else None
     if staff is None or not staff.active:
         return None
     # Admins have no queue: their way in is the school overview.
     area = "admin" if staff.role == "admin" else "staff"
     link = f"{config['BASE_URL']}/{area}/"
-    return Email(staff.email, ESCALATION_SUBJECT, ESCALATION_BODY.format(link=link), (row,))
+    case = case_words(session, row)
+    return Email(staff.email, ESCALATION_SUBJECT.format(case=case),
+                 ESCALATION_BODY.format(case=case, link=link), (row,))
 
 
 def _compose(session: Session, config: Mapping, row: OutboxMessage,

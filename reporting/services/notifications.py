@@ -1,5 +1,6 @@
-"""Queueing email notifications. They say only that something needs attention: never a
-name, a ground, a channel detail or any report contents. Delivery is in services/delivery.py.
+"""Queueing email notifications. They say only that something needs attention, and to a
+handler which case by its reference: never a name, a ground, a channel detail or any
+report contents. Delivery is in services/delivery.py.
 """
 
 from __future__ import annotations
@@ -54,6 +55,7 @@ def notify_handlers(session: Session, case: Case,
     now = utcnow()
     session.add_all(
         OutboxMessage(kind="case_attention", staff_id=handler.id, school_id=case.school_id,
+                      case_id=case.id,
                       deliver_after=now if handler.notify_mode == "immediate"
                       else next_digest(now))
         for handler in (_attention(session, case) if handlers is None else handlers)

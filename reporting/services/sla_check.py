@@ -5,7 +5,7 @@ Stages (domain.sla.stages_reached): 'approaching' within 24 hours of the deadlin
 to the school's admins. Each (case, deadline, stage) is recorded once in `escalations`
 (unique), checked before inserting and inserted in a savepoint, so re-running the job, or
 two runs at once, never notify twice. Notifications are outbox rows of kind 'escalation':
-delivery says only that a case is near or past its deadline, never which or what.
+delivery says only that a case, named by its reference, is near or past its deadline.
 
 Scheduling: a timer runs `flask --app wsgi sla-check` (hourly is plenty). With
 REDIS_URL set, it may instead run `flask --app wsgi sla-check --enqueue`, which puts one
@@ -68,6 +68,7 @@ def _notify(session: Session, case: Case, recipients: list[StaffUser], now: date
     """Queue one content-free 'escalation' email per recipient (digest users: at digest time)."""
     session.add_all(
         OutboxMessage(kind="escalation", staff_id=user.id, school_id=case.school_id,
+                      case_id=case.id,
                       created_at=now, deliver_after=now if user.notify_mode == "immediate"
                       else next_digest(now))
         for user in recipients)

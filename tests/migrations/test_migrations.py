@@ -10,6 +10,7 @@ from flask_migrate import downgrade, upgrade
 from sqlalchemy import inspect, text
 from sqlalchemy.orm import Session
 
+from reporting.domain import references
 from reporting.domain.roles import Role
 from reporting.extensions import db
 from reporting.services import conflicts
@@ -126,3 +127,22 @@ def test_going_below_exclusions_forgets_them_but_keeps_their_keys_removed(app, m
     upgrade()
     with db.engine.connect() as connection:
         assert connection.execute(text("SELECT count(*) FROM case_exclusions")).scalar() == 0
+
+
+def test_case_references_are_given_to_existing_cases_and_dropped_going_down(app, migrated):
+    """Going up to case references with cases already there: does each get a well-formed
+    reference, unique in its school? Going down: is the column gone, the cases kept?"""
+    with Session(db.engine) as session:
+        school = factories.make_school(session)
+        for _ in range(3):
+            factories.make_report(session, school)
+        session.commit()
+    downgrade(revision="b5e0c7d2f8a1")
+    with db.engine.connect() as connection:
+        assert "reference" not in {c["name"] for c in inspect(connection).get_columns("cases")}
+        assert connection.execute(text("SELECT count(*) FROM cases")).scalar() == 3
+    upgrade(revision="c6f1d8e3a9b2")
+    with db.engine.connect() as connection:
+        given = connection.execute(text("SELECT reference FROM cases")).scalars().all()
+    assert len(given) == len(set(given)) == 3
+    assert all(references.normalise(reference) == reference for reference in given)

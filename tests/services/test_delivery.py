@@ -67,27 +67,44 @@ def test_immediate_handler_gets_one_email_per_row_saying_nothing_of_the_case(
     link = f"{app.config['BASE_URL']}/staff/"
     assert len(smtp.messages) == 2 and len(smtp.to(staff.email)) == 2
     channel = school.channel(ChannelKind.PASTORAL)
+    named = set()
     for message in smtp.to(staff.email):
-        assert message["Subject"] == "A case in your Belong queue needs attention"
+        reference = message["Subject"].removeprefix("Case ").split(" ")[0]
+        named.add(reference)
+        assert message["Subject"] == f"Case {reference} in your Belong queue needs attention"
         assert message.get_content_type() == "text/plain" and not message.is_multipart()
         body = message.get_content()
-        assert link in body
+        assert link in body and f"Case {reference} in your Belong queue" in body
         raw = message.as_string().lower()
         forbidden = [NARRATIVE, NAME, "Lovelace", channel.name, channel.kind,
                      *(label(g) for g in grounds), *(g.value for g in grounds),
                      *(case.id for case in cases), *(case.report_id for case in cases)]
         assert not [word for word in forbidden if word.lower() in raw]
-        # No digits outside the link: no case id, no date, no time.
-        assert not re.search(r"\d", without(body, link))
+        # No digits outside the link and the reference: no case id, no date, no time.
+        assert not re.search(r"\d", without(body, link, reference))
+    assert named == {case.reference for case in cases}
     assert all(row.sent_at for row in outbox(session))
+
+
+def test_an_email_whose_case_is_gone_says_a_case(app, session, school, smtp, mailer):
+    """A row that names no case (queued before references, or its case since deleted):
+    does its email still go, saying "A case" and no reference?"""
+    staff = handler(session, school)
+    case = make_report(session, school, narrative=NARRATIVE).case
+    session.commit()
+    session.execute(update(OutboxMessage).values(case_id=None))
+    session.commit()
+    assert send_due(session, app.config, mailer, utcnow()) == 1
+    [message] = smtp.to(staff.email)
+    assert message["Subject"] == "A case in your Belong queue needs attention"
+    assert case.reference not in message.as_string()
 
 
 def test_digest_handler_gets_one_summary_at_digest_time(app, session, school, smtp, mailer):
     """Does a digest handler get nothing before the digest hour, then one email for all rows?"""
     eager = handler(session, school)
     patient = handler(session, school, "digest@northfield.example", mode="digest")
-    for _ in range(3):
-        make_report(session, school, narrative=NARRATIVE)
+    cases = [make_report(session, school, narrative=NARRATIVE).case for _ in range(3)]
     session.commit()
     digest_at = {row.deliver_after for row in outbox(session) if row.staff_id == patient.id}
     assert len(digest_at) == 1
@@ -104,7 +121,9 @@ def test_digest_handler_gets_one_summary_at_digest_time(app, session, school, sm
     link = f"{app.config['BASE_URL']}/staff/"
     body = summary.get_content()
     assert link in body and NARRATIVE not in body
-    assert not re.search(r"\d", without(body, link, "3 cases"))
+    assert all(f"Case {case.reference}" in body for case in cases)
+    assert not re.search(r"\d", without(body, link, "3 cases",
+                                         *(case.reference for case in cases)))
     assert all(row.sent_at for row in outbox(session))
 
 

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import func, select
 
 from reporting import crypto
-from reporting.domain import receipts
+from reporting.domain import receipts, references
 from reporting.domain.errors import Conflict, InvalidReceipt
 from reporting.domain.report import Want
 from reporting.domain.roles import ChannelKind, Role
@@ -130,3 +130,35 @@ def test_failure_half_way_leaves_nothing(session, school, monkeypatch):
     assert session.scalar(select(func.count(Report.id))) == 0
     assert session.scalar(select(func.count(Case.id))) == 0
     assert session.scalar(select(func.count(WrappedKey.id))) == 0
+
+
+def test_every_new_case_has_its_own_reference_within_its_school(session, school):
+    """Does each case get a well-formed reference, none repeated within the school?"""
+    cases = [factories.make_report(session, school).case for _ in range(20)]
+    session.commit()
+    given = [case.reference for case in cases]
+    assert len(set(given)) == len(given)
+    assert all(references.normalise(reference) == reference for reference in given)
+
+
+def test_a_reference_already_taken_is_drawn_again(session, school, monkeypatch):
+    """When the first reference drawn belongs to another case of the school, does the
+    report still go in, under the next one, with the first case untouched?"""
+    first = factories.make_report(session, school).case
+    session.commit()
+    draws = iter([first.reference, first.reference, "QQ-2345"])
+    monkeypatch.setattr(references, "new_reference", lambda: next(draws))
+    second = factories.make_report(session, school).case
+    session.commit()
+    assert second.reference == "QQ-2345" and first.reference != "QQ-2345"
+    assert session.scalar(select(func.count()).select_from(Case).where(
+        Case.school_id == school.id)) == 2
+
+
+def test_the_same_reference_may_name_cases_of_two_schools(session, school, monkeypatch):
+    """Is a reference unique per school only (another school's case may share it)?"""
+    other = factories.make_school(session, slug="southfield", name="Southfield")
+    monkeypatch.setattr(references, "new_reference", lambda: "QQ-2345")
+    assert factories.make_report(session, school).case.reference == "QQ-2345"
+    assert factories.make_report(session, other).case.reference == "QQ-2345"
+    session.commit()

@@ -192,8 +192,8 @@ def test_escalations_are_audited_without_contents(session, school, team):
 
 
 def test_emails_say_nothing_but_that_a_deadline_is_near(app, session, school, team, smtp):
-    """Do the lead's and the admin's emails carry one sentence and a link, and nothing
-    about the case (no id, no ground, no channel, no name, no date)?"""
+    """Do the lead's and the admin's emails carry one sentence naming the case's reference
+    and a link, and nothing else about it (no id, no ground, no channel, no name, no date)?"""
     case = new_case(session, school, -timedelta(days=3), identity={"name": "Ada Lovelace"},
                     grounds=frozenset({Ground.RACE}))
     session.execute(update(OutboxMessage).values(sent_at=NOW))  # the new-case emails: gone
@@ -204,16 +204,17 @@ def test_emails_say_nothing_but_that_a_deadline_is_near(app, session, school, te
     for address, link in ((team["lead"].email, f"{base}/staff/"),
                           (team["admin"].email, f"{base}/admin/")):
         [message] = smtp.to(address)
-        assert message["Subject"] == ("A case in your Belong channel is near or past its "
+        assert message["Subject"] == (f"Case {case.reference} in Belong is near or past its "
                                       "response deadline")
         body = message.get_content()
-        assert "A case in your Belong channel is near or past its response deadline." in body
+        assert (f"Case {case.reference} in your Belong channel is near or past its response "
+                "deadline.") in body
         assert link in body
         raw = message.as_string().lower()
         forbidden = [NARRATIVE, "Lovelace", "race", channel.name, case.id, case.report_id,
                      "pastoral", "acknowledge", "overdue"]
         assert not [word for word in forbidden if word.lower() in raw]
-        assert not re.search(r"\d", without(body, link))
+        assert not re.search(r"\d", without(body, link, case.reference))
     assert smtp.to(team["handler"].email) == [] and smtp.to(team["elsewhere"].email) == []
 
 

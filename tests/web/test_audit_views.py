@@ -38,7 +38,7 @@ def test_the_log_names_people_and_says_what_they_did(login_as, session, school):
     audit.record(session, chain, f"staff:{admin.user.id}", "routing.save")
     session.commit()
     page = admin.get(LOG).get_data(as_text=True)
-    assert "Sent a report" in page and f"Case {case.id}" in page
+    assert "Sent a report" in page and f"Case {case.reference}" in page
     assert "student" in page and "command line" in page and "Saved new routing rules" in page
     assert page.index("Saved new routing rules") < page.index("Reset a password") < page.index(
         "Sent a report")  # newest first
