@@ -174,7 +174,9 @@ def assign(session: Session, user: StaffUser, case: Case, to_id: int, seen: int)
 
 def act(session: Session, user: StaffUser, case: Case, action: Action, seen: int,
         reason: str = "") -> None:
-    """Move the case along the state machine, from the state the handler saw."""
+    """Move the case along the state machine, from the state the handler saw (a shared
+    case's second team may only acknowledge it)."""
+    check_may(user, case, action.value)
     check_version(case, seen)
     transition(session, case, action, actor_kind="staff", actor_id=user.id, reason=reason)
 

@@ -20,6 +20,7 @@ from reporting.models import (
 from reporting.models.base import utcnow
 from reporting.services import audit, stats
 from reporting.services.casework import refresh_deadline
+from reporting.services.handling import check_may
 from reporting.services.notifications import notify_handlers, notify_reporter
 from reporting.services.queries import channel_handlers, not_excluded
 from reporting.services.reports import CONTENT, IDENTITY, Keys, wrap_context, wrap_for_handlers
@@ -47,6 +48,7 @@ def request_reroute(session: Session, user: StaffUser, case: Case, to_channel: C
     A shared case moves whole: afterwards the new channel alone reads it, so the team it
     was shared with loses its keys too (moving to that team is narrowing, and immediate).
     """
+    check_may(user, case, "reroute")  # only the lead team moves a shared case
     reason = reason.strip()
     if not reason:
         raise BelongError("Say why the case should move: the student will see it.")

@@ -22,7 +22,7 @@ from reporting.domain.errors import BelongError
 from reporting.models import Case, CaseEvent, Channel, OutboxMessage, Report, StaffUser
 from reporting.services import audit
 from reporting.services.casework import transition
-from reporting.services.handling import check_version
+from reporting.services.handling import check_may, check_version
 
 FINAL = (CaseStatus.CLOSED.value, CaseStatus.WITHDRAWN.value)
 HOLD_REASON_MAX = 200
@@ -167,7 +167,9 @@ def delete_on_request(session: Session, case: Case) -> None:
 
 def set_legal_hold(session: Session, user: StaffUser, case: Case, hold: bool, reason: str,
                    seen: int) -> None:
-    """Record (or lift) a legal hold, with a short reason kept in the audit log."""
+    """Record (or lift) a legal hold, with a short reason kept in the audit log (only the
+    lead team of a shared case may)."""
+    check_may(user, case, "legal_hold" if hold else "lift_hold")
     check_version(case, seen)
     reason = reason.strip()
     if not reason or len(reason) > HOLD_REASON_MAX:

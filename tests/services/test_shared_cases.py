@@ -17,6 +17,7 @@ from reporting.models import AuditEntry, CaseStat, ChannelMembership, OutboxMess
 from reporting.services import followup, handling, peer, queries, rerouting, routing_rules
 from reporting.services.casework import NoAccess, post_staff_message, staff_keys
 from reporting.services.reports import IDENTITY, read_fields, reporter_keys, wrap_context
+from reporting.services.retention import set_legal_hold
 from tests import factories
 from tests.services.test_reports import NAMED, private_key
 
@@ -350,3 +351,28 @@ def test_a_queue_mixing_led_and_shared_cases_keeps_its_order_and_pages(session, 
         urgency="urgent", channel_id=school.channel(PAST).id))
     assert count == 2 and shared in only_shared
     assert queries.status_counts(session, pastoral)["submitted"] == 3
+
+
+def test_the_second_team_cannot_do_what_the_lead_does_even_bypassing_the_page(
+        session, school, team):
+    """Called directly, do the services themselves refuse the second team a move, a
+    resolution, a re-route and a legal hold, changing nothing?"""
+    case = _not_safe(session, school).case
+    pastoral, edi = team[Role.PASTORAL_OFFICER], team[Role.INSTITUTIONAL_OFFICER]
+    handling.act(session, pastoral, case, Action.ACKNOWLEDGE, case.version)  # allowed
+    session.commit()
+    for attempt in (
+            lambda: handling.act(session, pastoral, case, Action.START, case.version),
+            lambda: handling.act(session, pastoral, case, Action.RESOLVE, case.version),
+            lambda: rerouting.request_reroute(session, pastoral, case, school.channel(PAST),
+                                              "Pastoral should lead this."),
+            lambda: set_legal_hold(session, pastoral, case, True, "Solicitor's letter",
+                                   case.version)):
+        with pytest.raises(BelongError, match="leads this case"):
+            attempt()
+        session.rollback()
+    session.expire_all()
+    assert (case.status, case.channel.kind, case.legal_hold) == ("acknowledged", INST, False)
+    handling.act(session, edi, case, Action.START, case.version)  # the lead team may
+    session.commit()
+    assert case.status == "in_progress"
