@@ -87,6 +87,11 @@ class Config:
     STAFF_IDLE_TIMEOUT = timedelta(minutes=30)
     STAFF_MAX_SESSION = timedelta(hours=12)
     STAFF_PENDING_2FA_TIMEOUT = timedelta(minutes=5)
+    # Single sign-on: how often a session asks the school's provider whether the account is
+    # still live (signed out or disabled there ends it), and for how long a provider that
+    # cannot be reached is given the benefit of the doubt.
+    SSO_RECHECK = timedelta(minutes=5)
+    SSO_UNREACHABLE_GRACE = timedelta(minutes=30)
     REPORTER_SESSION_SECONDS = 15 * 60
     ENROLMENT_LINK_LIFETIME = timedelta(hours=72)
     PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
@@ -103,6 +108,11 @@ class Config:
     # Five files of 10 MB and the form around them.
     MAX_CONTENT_LENGTH = 60 * 1024 * 1024
     LOGIN_RATE_LIMIT = "10 per minute;30 per hour"
+    # Single sign-on costs no derivation and a whole hospital may sign in from one address:
+    # a flood limit only (the provider does the guessing defence).
+    SSO_RATE_LIMIT = "60 per minute;600 per hour"
+    # "Forgot your password?" emails admins: per address, and one email per account an hour.
+    HELP_REQUEST_RATE_LIMIT = "3 per minute;10 per hour"
     # Students (reporting/student/limits.py): a campus behind one address must never be
     # locked out, so steps count per form, and per address only what costs an Argon2id run.
     RECEIPT_RATE_LIMIT = "60 per minute;600 per hour"  # per address: one derivation each
@@ -147,6 +157,8 @@ class Config:
         values["PROXY_HOPS"] = int(hops)
         # The public address, for links printed by commands (enrolment links).
         values["BASE_URL"] = os.environ.get("BELONG_BASE_URL", "http://127.0.0.1:5000")
+        # The CA file for a school's identity provider with a private CA (else the system's).
+        values["OIDC_CA_BUNDLE"] = os.environ.get("BELONG_OIDC_CA_BUNDLE") or None
         # Where "Leave this site quickly" takes the student.
         values["QUICK_EXIT_URL"] = os.environ.get(
             "BELONG_QUICK_EXIT_URL", "https://www.bbc.co.uk/weather"

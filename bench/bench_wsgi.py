@@ -1,14 +1,23 @@
-"""The production app for benchmarks, plus a bare endpoint doing only one Argon2id derivation.
+"""The production app for benchmarks, with two baselines in the same gunicorn workers.
 
-The bare endpoint is WSGI middleware in front of the same app, in the same gunicorn
-workers, with the same KDF parameters: the baseline a submission is compared with.
+- /bench/kdf, WSGI middleware in front of the app: only one Argon2id derivation with the
+  same KDF parameters, what a submission is compared with (submit_load.py);
+- /bench/bare, a route of the app itself: a short text through Flask's whole request
+  machinery (every before- and after-request hook, no database), what a page is compared
+  with (queue_load.py).
 """
 
 from __future__ import annotations
 
 import os
+import sys
+from pathlib import Path
 
+from flask import Blueprint
+
+import reporting
 from reporting import create_app
+from reporting.auth import access
 from reporting.crypto import KdfParams, derive_keys, random_salt
 
 # The load comes from one address on purpose, over plain HTTP on loopback (in production
@@ -16,6 +25,18 @@ from reporting.crypto import KdfParams, derive_keys, random_salt
 app = create_app(RATELIMIT_ENABLED=False, SESSION_COOKIE_SECURE=False)
 _params = KdfParams.from_config(app.config)
 _flask = app.wsgi_app
+bare = Blueprint("bench", __name__)
+
+
+@bare.get("/bench/bare")
+def bare_endpoint() -> str:
+    """The bare Flask endpoint: what any page of this app costs before its own work."""
+    return "ok"
+
+
+# Open to anyone, as /healthz is: the gate lets the bench blueprint through.
+access.OPEN_BLUEPRINTS = access.OPEN_BLUEPRINTS | {"bench"}
+app.register_blueprint(bare)
 
 
 def _with_bare_kdf(environ, start_response):
@@ -27,3 +48,6 @@ def _with_bare_kdf(environ, start_response):
 
 
 app.wsgi_app = _with_bare_kdf
+# The benchmark checks each worker serves this checkout, not an installed copy.
+print(f"bench_wsgi: reporting from {Path(reporting.__file__).parent}", file=sys.stderr,
+      flush=True)

@@ -11,10 +11,8 @@ from __future__ import annotations
 
 import argparse
 import http.cookiejar
-import os
 import re
 import secrets
-import socket
 import statistics
 import subprocess
 import sys
@@ -25,19 +23,14 @@ import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from common import ROOT, gunicorn, production_env  # bench/common.py (run as a script)
+
 ANSWERS = {
     "safe": "yes", "narrative": "Benchmark narrative: something happened on placement.",
     "occurred_kind": "unsure", "setting": "clinical_placement", "responsible": "clinician",
     "grounds": "race", "impact": "some", "urgency": "low", "wants": "support",
     "identity": "anonymous", "chosen_channel": "pastoral", "step": "review", "action": "next",
 }
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def prepare(env: dict[str, str]) -> None:
@@ -98,32 +91,13 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=4)
     args = parser.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="belong-bench-"))
-    env = {**os.environ, "BELONG_CONFIG": "production",
-           "SECRET_KEY": secrets.token_urlsafe(48), "BELONG_HMAC_KEY": secrets.token_urlsafe(48),
-           "DATABASE_URL": args.database_url or f"sqlite:///{tmp / 'bench.sqlite'}",
-           "BELONG_PROXY_HOPS": "0", "MAIL_BACKEND": "console"}
-    env.pop("REDIS_URL", None)
+    env = production_env(args.database_url or f"sqlite:///{tmp / 'bench.sqlite'}")
     prepare(env)
-    port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-w", "2", "-b", f"127.0.0.1:{port}",
-         "--timeout", "120", "bench.bench_wsgi:app"], env=env, cwd=ROOT,
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        base = f"http://127.0.0.1:{port}"
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(f"{base}/", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.1)
+    with gunicorn(env, tmp / "gunicorn.log") as base:
         clients = [Client(base) for _ in range(args.concurrency)]
         measure(clients, "kdf", args.concurrency * 2)  # warm up both workers
         kdf = measure(clients, "kdf", args.requests)
         submit = measure(clients, "submit", args.requests)
-    finally:
-        server.terminate()
-        server.wait(10)
     database = "PostgreSQL" if args.database_url else "SQLite"
     print(f"Belong submission benchmark: gunicorn 2 sync workers, {database}, production "
           f"Argon2id (m=64 MiB, t=3, p=1), {args.concurrency} concurrent clients on loopback")

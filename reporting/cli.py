@@ -20,6 +20,7 @@ from reporting.models import School, StaffUser
 from reporting.services.retention import set_retention
 from reporting.services.schools import create_school
 from reporting.services.staff import create_staff, reissue_enrolment, reset_password
+from reporting.services.totp import secret_of, totp_key
 
 CLI_ACTOR = cli_ops.CLI_ACTOR
 
@@ -85,6 +86,7 @@ def create_staff_command(slug: str, email: str, name: str, role: str, lead: bool
     try:
         new = create_staff(db.session, CLI_ACTOR, _school(slug), email=email, display_name=name,
                            role=Role(role), password=password, params=_params(),
+                           totp_key=totp_key(current_app.config),
                            enrolment_lifetime=current_app.config["ENROLMENT_LINK_LIFETIME"],
                            lead=lead)
     except Conflict as exc:
@@ -118,7 +120,8 @@ def new_enrolment_link_command(email: str) -> None:
     """Issue a fresh enrolment link (lost authenticator, or the first link expired)."""
     user = _staff(email)
     lifetime = current_app.config["ENROLMENT_LINK_LIFETIME"]
-    token = reissue_enrolment(db.session, CLI_ACTOR, user, lifetime)
+    token = reissue_enrolment(db.session, CLI_ACTOR, user, lifetime,
+                              totp_key(current_app.config))
     db.session.commit()
     click.echo(f"Their old authenticator no longer works and their sessions have ended.\n"
                f"New one-time enrolment link (valid {lifetime}):\n  {enrolment_url(token)}")
@@ -147,7 +150,8 @@ def demo_command() -> None:
 
     if current_app.config["ENV_NAME"] == "production":
         raise click.ClickException("the demo never runs in production")
-    demo = build_demo(db.session, params=_params(),
+    key = totp_key(current_app.config)
+    demo = build_demo(db.session, params=_params(), totp_key=key,
                       enrolment_lifetime=timedelta(hours=1), password=secrets.token_urlsafe(9))
     db.session.commit()
     base = current_app.config["BASE_URL"]
@@ -156,7 +160,8 @@ def demo_command() -> None:
     click.echo(f"\nStaff sign-in: {base}/auth/login  (password for everyone: "
                f"{demo.password})")
     for user in demo.staff:
-        click.echo(f"  {Role(user.role).label:24} {user.email:34} TOTP secret {user.totp_secret}")
+        click.echo(f"  {Role(user.role).label:24} {user.email:34} "
+                   f"TOTP secret {secret_of(key, user)}")
     click.echo("  Add a secret to any authenticator app, or print its current code with:\n"
                "    python -c \"import pyotp; print(pyotp.TOTP('SECRET').now())\"")
     click.echo("\nStudent receipts (Return with your receipt):")

@@ -19,6 +19,7 @@ from reporting.models.base import utcnow
 from reporting.services import audit, job_runs, sla_check
 from reporting.services.auth import end_all_sessions, end_stale_sessions
 from reporting.services.delivery import dispatch, send_due
+from reporting.services.placements import alerts
 from reporting.services.retention import purge_again, purge_expired, settle
 
 CLI_ACTOR = "cli"
@@ -104,7 +105,8 @@ def purge_again_command(case_ids: tuple[str, ...]) -> None:
 @click.option("--enqueue", is_flag=True, help="Queue the check for the RQ workers of the "
               "\"belong\" queue instead of running it here (needs REDIS_URL).")
 def sla_check_command(enqueue: bool) -> None:
-    """Flag cases near or past a deadline and escalate them, once per stage (run by a timer)."""
+    """Flag cases near or past a deadline and escalate them, once per stage, and alert admins
+    to rising patterns, once per term (run by a timer)."""
     config = current_app.config
     if enqueue:  # the worker's job records the run when it has run
         if not config.get("REDIS_URL"):
@@ -115,6 +117,7 @@ def sla_check_command(enqueue: bool) -> None:
         return
     with job_runs.recorded(db.session, "sla-check"):
         result = sla_check.check_deadlines(db.session, utcnow())
+        alerts.check_all(db.session, utcnow())  # rising patterns, once a term each
     dispatch(current_app._get_current_object())
     stages = ", ".join(f"{result.stages[stage]} {stage}" for stage in sla.STAGES)
     click.echo(f"Escalations: {stages}; {result.notified} notification"

@@ -3,9 +3,11 @@ valid HTML `datetime` attributes."""
 
 from __future__ import annotations
 
+import csv
 import io
 import logging
 import re
+from collections.abc import Iterable
 from datetime import UTC, date, datetime
 
 from flask import Flask, Response, current_app, g, render_template, request, send_file
@@ -28,7 +30,7 @@ CSP = "; ".join([
 ])
 ERROR_PAGES = {400, 403, 404, 405, 413, 429, 500, 503}
 # The staff side's first path segments: every other address is a student's.
-STAFF_PATHS = frozenset({"staff", "admin", "auth"})
+STAFF_PATHS = frozenset({"staff", "admin", "auth", "volunteer"})
 RETRY_AFTER_SECONDS = 30
 _CLIENT_PREFIX = re.compile(r"^\S+ - - ")
 
@@ -40,6 +42,21 @@ def attachment(name: str, data: bytes) -> Response:
                          as_attachment=True, download_name=name)
     response.headers["Content-Security-Policy"] = "sandbox; default-src 'none'"
     return response
+
+
+def spreadsheet_cell(value: object) -> str:
+    """A cell a spreadsheet shows as text: a typed-in value (a name, a reason) that starts
+    like a formula is never run as one."""
+    text = str(value)
+    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def csv_download(name: str, rows: Iterable[Iterable[object]]) -> Response:
+    """A CSV file to download, every cell kept as text (spreadsheet_cell)."""
+    out = io.StringIO()
+    csv.writer(out).writerows([spreadsheet_cell(cell) for cell in row] for row in rows)
+    return Response(out.getvalue(), mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
 def html_datetime(value: date) -> str:

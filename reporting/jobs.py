@@ -15,6 +15,7 @@ from reporting.mail import Mailer
 from reporting.models.base import utcnow
 from reporting.services import job_runs, sla_check
 from reporting.services.delivery import dispatch, send_due
+from reporting.services.placements import alerts
 
 log = logging.getLogger("belong.worker")
 # Seconds between attempts while Redis is away: quick at first, then every 30 s.
@@ -33,12 +34,14 @@ def deliver_notifications() -> int:
 
 
 def check_deadlines() -> int:
-    """Run the deadline check (sla-check --enqueue), record it, then deliver its emails."""
+    """Run the deadline check (sla-check --enqueue) and the rising-pattern check, record
+    them, then deliver their emails."""
     app = create_app()
     with app.app_context():
         try:
             with job_runs.recorded(db.session, "sla-check"):
                 result = sla_check.check_deadlines(db.session, utcnow())
+                alerts.check_all(db.session, utcnow())  # rising patterns, once a term each
             dispatch(app)  # the emails: another job on the queue (never raises)
             return result.notified
         finally:

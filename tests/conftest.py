@@ -14,6 +14,7 @@ from reporting import create_app
 from reporting.domain.roles import Role
 from reporting.extensions import db, limiter
 from tests import factories
+from tests.oidc_provider import idp  # noqa: F401 (fixture: a real OpenID Connect provider)
 
 CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
@@ -52,7 +53,8 @@ def _reset_database() -> None:
 @pytest.fixture(scope="session")
 def app(tmp_path_factory):
     """The app under the test configuration, its schema built by the migrations."""
-    app = create_app("test", instance_path=str(tmp_path_factory.mktemp("instance")))
+    app = create_app("test", instance_path=str(tmp_path_factory.mktemp("instance")),
+                     BELONG_HMAC_KEY=factories.HMAC_KEY)
     with app.app_context():
         _reset_database()
         upgrade()
@@ -141,3 +143,15 @@ def login_as(app, session, school):
         return client
 
     return _login
+
+
+@pytest.fixture
+def migrated(app):
+    """Inside an app context, for tests that move the schema; the database is upgraded back
+    to head afterwards, for the tests that follow."""
+    with app.app_context():
+        try:
+            yield
+        finally:
+            db.session.remove()
+            upgrade()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import timedelta
 
 import pyotp
@@ -14,10 +15,14 @@ from reporting.models.base import utcnow
 from reporting.services.reports import Draft, Submitted, open_receipt, submit_report
 from reporting.services.schools import create_school
 from reporting.services.staff import create_staff
+from reporting.services.totp import secret_of, totp_key
 
 FAST = KdfParams(time_cost=1, memory_kib=64, parallelism=1)
 PASSWORD = "correct horse battery staple"
 ESCROW_PASSPHRASE = "escrow passphrase for tests"
+# This run's BELONG_HMAC_KEY: conftest gives it to the app, so tests can open TOTP secrets.
+HMAC_KEY = secrets.token_urlsafe(32)
+TOTP_KEY = totp_key({"BELONG_HMAC_KEY": HMAC_KEY})
 
 
 def make_school(session, slug: str = "northfield", name: str | None = None) -> School:
@@ -35,7 +40,7 @@ def make_staff(session, school: School, role: Role, *, email: str | None = None,
     new = create_staff(session, "test", school,
                        email=email or f"{role.value}@{school.slug}.example",
                        display_name=role.label, role=role, password=password, params=FAST,
-                       enrolment_lifetime=timedelta(hours=1), lead=lead)
+                       totp_key=TOTP_KEY, enrolment_lifetime=timedelta(hours=1), lead=lead)
     if enrolled:
         new.user.totp_enrolled_at = utcnow()
         new.user.enrolment_digest = new.user.enrolment_expires_at = None
@@ -44,8 +49,9 @@ def make_staff(session, school: School, role: Role, *, email: str | None = None,
 
 
 def make_report(session, school: School, submission_id: str | None = None,
-                **overrides) -> Submitted:
-    """A report with sensible answers; override any Draft field."""
+                repeats: str | None = None, **overrides) -> Submitted:
+    """A report with sensible answers; override any Draft field. `repeats` is the submission
+    id of an earlier copy the student sent again."""
     answers = dict(
         narrative="Something happened on placement.",
         setting=Setting.CLINICAL_PLACEMENT,
@@ -56,7 +62,7 @@ def make_report(session, school: School, submission_id: str | None = None,
         wants=frozenset({Want.SUPPORT}),
     )
     answers.update(overrides)
-    return submit_report(session, school, Draft(**answers), submission_id)
+    return submit_report(session, school, Draft(**answers), submission_id, repeats)
 
 
 def reporter_wrapping_key(session, school: School, receipt: str) -> bytes:
@@ -64,7 +70,12 @@ def reporter_wrapping_key(session, school: School, receipt: str) -> bytes:
     return open_receipt(session, school, receipt).wrapping_key
 
 
+def totp_secret(user: StaffUser) -> str:
+    """The account's TOTP secret, opened as the app would."""
+    return secret_of(TOTP_KEY, user)
+
+
 def totp_code(user: StaffUser, steps_ahead: int = 0) -> str:
     """The authenticator code for now (or a later 30-second step, to avoid replay refusal)."""
-    totp = pyotp.TOTP(user.totp_secret)
+    totp = pyotp.TOTP(totp_secret(user))
     return totp.at(utcnow().timestamp() + 30 * steps_ahead)

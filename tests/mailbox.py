@@ -67,3 +67,12 @@ def smtp():
 def mailer(smtp) -> Mailer:
     """A mailer pointed at the test server."""
     return Mailer(smtp_config(smtp.port))
+
+
+@pytest.fixture
+def inline_mail(app, smtp, monkeypatch):
+    """The app sends what a request queues to the test server from the request itself, as
+    it does without Redis (with REDIS_URL set, a worker would): the server's inbox."""
+    for key, value in {**smtp_config(smtp.port), "REDIS_URL": None}.items():
+        monkeypatch.setitem(app.config, key, value)
+    return smtp

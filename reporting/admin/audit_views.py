@@ -2,48 +2,23 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 
-from flask import Response, render_template, request
+from flask import render_template, request
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from wtforms import DateField, IntegerField, SelectField, StringField, ValidationError
+from wtforms import SelectField, StringField, ValidationError
 from wtforms.validators import NumberRange, Optional
 
 from reporting.admin.views import bp
 from reporting.domain import references
 from reporting.extensions import db
+from reporting.fields import DayField, PageNumber
+from reporting.http import csv_download
 from reporting.models.base import utcnow
 from reporting.services import access_log, queries
 
 CASE_ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
-FIRST_YEAR, LAST_YEAR = 2000, 2100
-
-
-class Day(DateField):
-    """A date in the log's range, with plain messages for anything else."""
-
-    def process_formdata(self, valuelist: list[str]) -> None:
-        try:
-            super().process_formdata(valuelist)
-        except ValueError as exc:
-            raise ValueError("Enter a real date, for example 2026-03-01.") from exc
-
-    def pre_validate(self, form: FlaskForm) -> None:
-        if self.data and not FIRST_YEAR <= self.data.year <= LAST_YEAR:
-            raise ValidationError(f"Enter a date between {FIRST_YEAR} and {LAST_YEAR}.")
-
-
-class PageNumber(IntegerField):
-    """Which page of the results (a plain message if it is not a number)."""
-
-    def process_formdata(self, valuelist: list[str]) -> None:
-        try:
-            super().process_formdata(valuelist)
-        except ValueError as exc:
-            raise ValueError("The page must be a whole number, for example 2.") from exc
 
 
 def one_case(typed: str) -> str:
@@ -61,8 +36,8 @@ class AuditFilterForm(FlaskForm):
     user = SelectField("Done by", default="", validate_choice=False)
     case = StringField("Case reference", filters=[lambda value: one_case(value or "")],
                        validators=[Optional()])
-    since = Day("From", validators=[Optional()])
-    until = Day("To", validators=[Optional()])
+    since = DayField("From", validators=[Optional()])
+    until = DayField("To", validators=[Optional()])
     page = PageNumber("Page", default=1, validators=[Optional(), NumberRange(
         1, 100_000, message="The page must be between 1 and 100,000.")])
 
@@ -76,7 +51,7 @@ class AuditFilterForm(FlaskForm):
             raise ValidationError("Enter a case reference as it appears in the log, for "
                                   "example NF-7K3Q (or a case's id from its page's address).")
 
-    def validate_until(self, field: Day) -> None:
+    def validate_until(self, field: DayField) -> None:
         if field.data and self.since.data and field.data < self.since.data:
             raise ValidationError("The end date must be the same as or after the start date.")
 
@@ -128,8 +103,5 @@ def audit_export():
     entries = access_log.all_entries(db.session, current_user.school, wanted)
     access_log.record_export(db.session, current_user, wanted, len(entries))
     db.session.commit()
-    out = io.StringIO()
-    csv.writer(out).writerows(access_log.csv_rows(entries))
-    name = f"audit-log-{current_user.school.slug}-{utcnow().date().isoformat()}.csv"
-    return Response(out.getvalue(), mimetype="text/csv",
-                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    return csv_download(f"audit-log-{current_user.school.slug}-{utcnow().date().isoformat()}"
+                        ".csv", access_log.csv_rows(entries))

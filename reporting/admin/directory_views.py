@@ -18,6 +18,7 @@ from reporting.domain.directory import EntryNotFound, InvalidEntry, end_of_day, 
 from reporting.domain.errors import Conflict
 from reporting.domain.numbers import whole_number
 from reporting.extensions import db
+from reporting.fields import show_problems
 from reporting.models import SupportEntry
 from reporting.services import directory
 
@@ -32,9 +33,7 @@ def _entry_or_404(entry_id: str | None) -> SupportEntry:
 def _refused(form: EditSupportEntryForm, error: InvalidEntry | Conflict) -> None:
     """Roll back and put the service's reasons on the form, keeping every answer."""
     db.session.rollback()
-    for name, message in getattr(error, "problems", {"": str(error)}).items():
-        field = form._fields.get(name)
-        (field.errors if field is not None else form.form_errors).append(message)
+    show_problems(form, error)
 
 
 def _seen(revision: str | None) -> int:

@@ -7,7 +7,6 @@ from datetime import date
 
 from flask_wtf import FlaskForm
 from wtforms import (
-    DateField,
     HiddenField,
     PasswordField,
     RadioField,
@@ -21,6 +20,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length
 
 from reporting.domain import directory as rules
+from reporting.fields import DayField
 from reporting.validators import Printable
 
 
@@ -128,16 +128,6 @@ class RetireSupportEntryForm(FlaskForm):
     """Take an entry out of the directory (its history stays)."""
 
     entry = HiddenField(validators=[InputRequired()])
-
-
-class DayField(DateField):
-    """A date whose unreadable answers get a plain message."""
-
-    def process_formdata(self, valuelist: list[str]) -> None:
-        try:
-            super().process_formdata(valuelist)
-        except ValueError as exc:
-            raise ValueError("Enter a real date, for example 2026-03-01.") from exc
 
 
 class PickDirectoryDateForm(FlaskForm):

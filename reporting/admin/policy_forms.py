@@ -11,9 +11,9 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange
 from wtforms.widgets import TextInput
 
-from reporting.admin.forms import DayField
 from reporting.domain import sla
 from reporting.domain.roles import ChannelKind
+from reporting.fields import DayField
 from reporting.services.sla_settings import (
     FIRST_HOLIDAY,
     HOLIDAY_NAME_MAX,

@@ -22,6 +22,7 @@ import math
 import time
 
 from flask import current_app
+from limits.storage import MemoryStorage
 from redis.exceptions import RedisError
 
 from reporting.crypto import keyed_digest
@@ -30,6 +31,9 @@ from reporting.extensions import limiter
 FREE_TRIES = 5
 LONGEST_WAIT = 15 * 60
 COUNT_FOR = 24 * 3600
+# With rate limits switched off (RATELIMIT_ENABLED=False) the limiter has no storage; the
+# backoff still counts, in this process's memory.
+_OWN_MEMORY = MemoryStorage()
 
 
 class TooManyTries(Exception):
@@ -67,6 +71,8 @@ def _keys(subject: str) -> tuple[str, str]:
 
 
 def _storage():
+    if not current_app.config.get("RATELIMIT_ENABLED", True):
+        return _OWN_MEMORY
     return limiter.limiter.storage  # the in-memory fallback while Redis is unreachable
 
 

@@ -20,6 +20,12 @@ class SignInForm(FlaskForm):
         DataRequired("Enter your password."), Length(max=1024)])
 
 
+class PasswordHelpForm(FlaskForm):
+    """The address of the account whose password was forgotten."""
+
+    email = SignInForm.email
+
+
 class SecondFactorForm(FlaskForm):
     """A six-digit code from the authenticator app."""
 

@@ -4,18 +4,25 @@ from __future__ import annotations
 
 import base64
 
-import segno
 from flask import Blueprint, current_app, g, redirect, render_template, session, url_for
 from flask_login import current_user, login_user, logout_user
-from markupsafe import Markup
 
 from reporting.auth import backoff
 from reporting.auth.access import SESSION_KEY, home_for, timeouts
-from reporting.auth.forms import EnrolmentForm, SecondFactorForm, SignInForm, SignOutForm
+from reporting.auth.forms import (
+    EnrolmentForm,
+    PasswordHelpForm,
+    SecondFactorForm,
+    SignInForm,
+    SignOutForm,
+)
+from reporting.auth.qr import qr_code
 from reporting.crypto import KdfParams
 from reporting.domain.errors import InvalidCredentials, InvalidEnrolment, InvalidSecondFactor
 from reporting.extensions import db, limiter
-from reporting.services import auth
+from reporting.models import StaffUser
+from reporting.services import auth, password_help, sso, totp
+from reporting.services.delivery import dispatch
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 PENDING = "staff_pending"
@@ -41,10 +48,24 @@ def _start(email: str, password: str) -> bool:
         return False
     db.session.commit()
     backoff.succeeded(backoff.password(email))
+    park(ticket)
+    return True
+
+
+def park(ticket: auth.SessionTicket) -> None:
+    """Keep a new session's token and key in a fresh cookie, waiting for the second factor."""
     session.clear()
     session[PENDING] = ticket.token
     session[SESSION_KEY] = base64.b64encode(ticket.session_key).decode()
-    return True
+
+
+def signed_in(user: StaffUser):
+    """The parked session passed its second factor: sign the person in and send them home."""
+    user.session_token = session.pop(PENDING)
+    session.pop(ENROLMENT, None)
+    login_user(user)
+    session.pop("_id", None)  # Flask-Login's hash of IP and browser: not needed, not kept
+    return redirect(home_for(user))
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -59,11 +80,13 @@ def login():
             started = _start(form.email.data, form.password.data)
         except backoff.TooManyTries as wait:
             form.form_errors.append(wait.message)
-            return render_template("auth/login.html", form=form), 429
+            return render_template("auth/login.html", form=form,
+                                   sso_schools=sso.enabled_providers(db.session)), 429
         if started:
             return redirect(url_for("auth.second_factor"))
         form.form_errors.append("That email and password do not match an account.")
-    return render_template("auth/login.html", form=form)
+    return render_template("auth/login.html", form=form,
+                           sso_schools=sso.enabled_providers(db.session))
 
 
 @bp.route("/two-factor", methods=["GET", "POST"])
@@ -81,7 +104,8 @@ def second_factor():
         tries = (backoff.code(pending.staff.email), backoff.pending(session[PENDING]))
         try:
             backoff.check(*tries)
-            auth.complete_sign_in(db.session, pending, form.code.data, session.get(ENROLMENT))
+            auth.complete_sign_in(db.session, pending, form.code.data,
+                                  totp.totp_key(current_app.config), session.get(ENROLMENT))
         except backoff.TooManyTries as wait:
             form.code.errors.append(wait.message)
             status = 429
@@ -92,20 +116,13 @@ def second_factor():
         else:
             db.session.commit()
             backoff.succeeded(*tries)
-            user = pending.staff
-            user.session_token = session.pop(PENDING)
-            session.pop(ENROLMENT, None)
-            login_user(user)
-            session.pop("_id", None)  # Flask-Login's hash of IP and browser: not needed, not kept
-            return redirect(home_for(user))
-    qr = None
+            return signed_in(pending.staff)
+    qr = secret = None
     if enrolling and session.get(ENROLMENT):
-        uri = auth.totp_uri(pending.staff)
-        svg = segno.make(uri).svg_inline(scale=5, title="QR code for your authenticator app",
-                                         svgclass="qr")
-        qr = Markup(svg)  # noqa: S704 - SVG made by segno from our own otpauth URI
+        secret = totp.secret_of(totp.totp_key(current_app.config), pending.staff)
+        qr = qr_code(secret, pending.staff.email)
     return render_template("auth/two_factor.html", form=form, enrolling=enrolling, qr=qr,
-                           secret=pending.staff.totp_secret if qr else None), status
+                           secret=secret), status
 
 
 @bp.route("/enrol/<token>", methods=["GET", "POST"])
@@ -116,6 +133,9 @@ def enrol(token: str):
         user = auth.find_enrolment(db.session, token)
     except InvalidEnrolment:
         return render_template("auth/enrol_invalid.html"), 404
+    if user.uses_sso:  # no password: the school's provider vouches for them
+        return render_template("auth/enrol_sso.html", user=user, token=token,
+                               provider=sso.provider_of(db.session, user.school))
     form = EnrolmentForm()
     if form.validate_on_submit():
         try:
@@ -128,6 +148,27 @@ def enrol(token: str):
             return redirect(url_for("auth.second_factor"))
         form.password.errors.append("That is not the password you were given.")
     return render_template("auth/enrol.html", form=form, user=user)
+
+
+def _help_limit() -> str:
+    return current_app.config["HELP_REQUEST_RATE_LIMIT"]
+
+
+@bp.route("/forgot-password", methods=["GET", "POST"])
+@limiter.limit(_help_limit, methods=["POST"])
+def forgot_password():
+    """How a lost password is recovered; asking tells the school's admins.
+
+    The answer is the same page whether or not the address has an account.
+    """
+    form, asked = PasswordHelpForm(), False
+    if form.validate_on_submit():
+        password_help.ask_for_help(db.session, form.email.data)
+        db.session.commit()
+        if current_app.config.get("REDIS_URL"):  # always, known address or not: same timing
+            dispatch(current_app._get_current_object())
+        asked = True
+    return render_template("auth/forgot_password.html", form=form, asked=asked)
 
 
 @bp.route("/logout", methods=["POST"])

@@ -14,8 +14,9 @@ MAKE_ONE = "python3 -c 'import secrets; print(secrets.token_urlsafe(48))'"
 # What replacing each one costs, so the advice is honest.
 CHANGING = {
     "SECRET_KEY": "changing it signs everyone out",
-    "BELONG_HMAC_KEY": "changing it makes the reply addresses students left unreadable, so "
-                       "do it before anyone uses the install (docs/deployment.md)",
+    "BELONG_HMAC_KEY": "changing it makes the reply addresses students left unreadable and "
+                       "every staff authenticator stop working, so do it before anyone uses "
+                       "the install (docs/deployment.md)",
 }
 
 

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from enum import StrEnum
+from typing import TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from reporting.domain.errors import BelongError
@@ -94,6 +96,24 @@ class EntryFields:
 
 
 LABELS = {"kind": KIND_LABELS, "tag": TAG_LABELS, "channel": CHANNEL_VALUES}
+
+
+T = TypeVar("T")
+
+
+def overlap(wanted: Collection[str], tags: Collection[str]) -> int:
+    """How many of the identities a student chose something is for (more comes first)."""
+    return len(set(wanted) & set(tags))
+
+
+def best_overlap_first(items: Iterable[T], wanted: Collection[str],
+                       tags_of: Callable[[T], Collection[str]],
+                       then: Callable[[T], tuple]) -> list[T]:
+    """What a student browsing by identities sees: with none chosen, everything; else what
+    is for any of them or open to everyone (no tags), the most shared first, then `then`."""
+    found = [item for item in items
+             if not wanted or not tags_of(item) or overlap(wanted, tags_of(item))]
+    return sorted(found, key=lambda item: (-overlap(wanted, tags_of(item)), *then(item)))
 
 
 def label_of(group: str, value: str) -> str:

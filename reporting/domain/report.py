@@ -52,6 +52,29 @@ class Ground(StrEnum):
     OTHER = "other"
 
 
+# Each ground's bit in a statistics row's `ground_bits` (models/stats.py), so the dashboard
+# counts grounds without joining a table of them. Stored, so fixed for good: a new ground
+# takes the next free bit and no bit is ever reused (migration d1a7c3e5b9f2 backfilled with
+# this same table, and tests/unit/test_report.py holds them together).
+GROUND_BITS: dict[Ground, int] = {
+    Ground.AGE: 1 << 0, Ground.DISABILITY: 1 << 1, Ground.GENDER_REASSIGNMENT: 1 << 2,
+    Ground.MARRIAGE_CIVIL_PARTNERSHIP: 1 << 3, Ground.PREGNANCY_MATERNITY: 1 << 4,
+    Ground.RACE: 1 << 5, Ground.RELIGION_BELIEF: 1 << 6, Ground.SEX: 1 << 7,
+    Ground.SEXUAL_ORIENTATION: 1 << 8, Ground.SOCIO_ECONOMIC: 1 << 9,
+    Ground.ACCENT_LANGUAGE: 1 << 10, Ground.CARING: 1 << 11, Ground.OTHER: 1 << 12,
+}
+
+
+def ground_bits(grounds) -> int:
+    """The bits of a set of grounds (strings or Ground members)."""
+    return sum(GROUND_BITS[Ground(g)] for g in set(grounds))
+
+
+def grounds_of(bits: int) -> list[Ground]:
+    """The grounds whose bits are set, in the enum's order."""
+    return [ground for ground, bit in GROUND_BITS.items() if bits & bit]
+
+
 class Want(StrEnum):
     """What the student wants to happen; several may apply."""
 
@@ -151,11 +174,14 @@ ALSO_ASKED = {
     "other_ground": "Something else (optional detail)",
 }
 
+# Asked only about a clinical placement, and only if the school keeps a list of providers.
+PROVIDER_QUESTION = "Which placement provider was it?"
+
 
 def answers_told(*, occurred_kind: str, occurred_on: date | None, setting: str,
                  responsible: str, grounds: list[str], impact: str, urgency: str,
-                 wants: list[str], works_in: str = "",
-                 other_ground: str = "") -> list[tuple[str, str]]:
+                 wants: list[str], works_in: str = "", other_ground: str = "",
+                 provider: str = "") -> list[tuple[str, str]]:
     """Each structured answer as (the question asked, the words the student picked, in the
     form's order); with the team the person may work in and the student's own "something
     else" when given."""
@@ -173,9 +199,11 @@ def answers_told(*, occurred_kind: str, occurred_on: date | None, setting: str,
         picked["works_in"] = ChannelKind(works_in).label
     if other_ground:
         picked["other_ground"] = other_ground
-    order = ["occurred", "setting", "responsible", "works_in", "grounds", "other_ground",
-             "impact", "urgency", "wants"]
-    asked = QUESTIONS | ALSO_ASKED
+    if provider and setting == Setting.CLINICAL_PLACEMENT:
+        picked["provider"] = provider
+    order = ["occurred", "setting", "provider", "responsible", "works_in", "grounds",
+             "other_ground", "impact", "urgency", "wants"]
+    asked = QUESTIONS | ALSO_ASKED | {"provider": PROVIDER_QUESTION}
     return [(asked[name], picked[name]) for name in order if name in picked]
 
 

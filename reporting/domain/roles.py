@@ -32,6 +32,8 @@ class Role(StrEnum):
     PASTORAL_OFFICER = "pastoral_officer"
     INSTITUTIONAL_OFFICER = "institutional_officer"
     ADMIN = "admin"
+    # A volunteer students may write to (issue 13): a key pair like a handler's, no cases.
+    ROLE_MODEL = "role_model"
 
     @property
     def label(self) -> str:

@@ -54,6 +54,15 @@ class Consent:
 
 
 @dataclass(frozen=True)
+class KeptOff:
+    """A handler kept off the case for a conflict of interest: by a lead, or by themselves."""
+
+    at: datetime
+    who: str
+    by: str | None = None  # the lead who excluded them; None if they declared it
+
+
+@dataclass(frozen=True)
 class Line:
     """One line of a history: when, and what happened."""
 
@@ -106,9 +115,17 @@ def _asked(consents: Iterable[Consent]) -> list[Line]:
     return lines
 
 
-def for_staff(events: Iterable[Step], consents: Iterable[Consent] = ()) -> list[Line]:
+def _kept_off(kept: Iterable[KeptOff]) -> list[Line]:
+    return [Line(k.at, f"{k.by} kept {k.who} off the case (a conflict of interest)" if k.by
+                 else f"{k.who} declared a conflict of interest and stepped away")
+            for k in kept]
+
+
+def for_staff(events: Iterable[Step], consents: Iterable[Consent] = (),
+              kept_off: Iterable[KeptOff] = ()) -> list[Line]:
     """Every event: what happened, the change of status if there was one, and the reason;
-    with each move the student was asked to agree to, and their answer, in time order."""
+    with each move the student was asked to agree to, and their answer, and each handler
+    kept off the case, in time order."""
     lines = []
     for event in events:
         if event.action == "reroute":
@@ -121,4 +138,4 @@ def for_staff(events: Iterable[Step], consents: Iterable[Consent] = ()) -> list[
         if event.reason:
             text += f": {event.reason}"
         lines.append(Line(event.at, text))
-    return sorted(lines + _asked(consents), key=lambda line: line.at)
+    return sorted(lines + _asked(consents) + _kept_off(kept_off), key=lambda line: line.at)

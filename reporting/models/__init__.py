@@ -6,6 +6,7 @@ from reporting.models.case import (
     CaseEvent,
     CaseExclusion,
     CaseNote,
+    CaseRead,
     ConsentRequest,
     Escalation,
     Message,
@@ -13,9 +14,21 @@ from reporting.models.case import (
 from reporting.models.directory import SupportEntry, SupportRevision
 from reporting.models.job_run import JobRun
 from reporting.models.outbox import OutboxMessage
+from reporting.models.pack import YouSaid
+from reporting.models.placements import PatternAlert, PatternSettings, PlacementProvider
+from reporting.models.pulse import (
+    PulseAgreement,
+    PulseItem,
+    PulseResponse,
+    PulseSource,
+    PulseToken,
+)
 from reporting.models.report import Evidence, Report, ReportChoice, ReportField, WrappedKey
+from reporting.models.role_models import RoleModelMessage, RoleModelProfile, RoleModelThread
 from reporting.models.routing import RuleSet
 from reporting.models.school import Channel, School, SchoolHoliday
+from reporting.models.spaces import SpaceLead, SpaceSession
+from reporting.models.sso import SsoProvider
 from reporting.models.staff import ChannelMembership, PeerOffer, StaffSession, StaffUser
 from reporting.models.stats import CaseStat, CaseStatGround
 
@@ -26,6 +39,7 @@ __all__ = [
     "CaseEvent",
     "CaseExclusion",
     "CaseNote",
+    "CaseRead",
     "CaseStat",
     "CaseStatGround",
     "ConsentRequest",
@@ -36,16 +50,31 @@ __all__ = [
     "JobRun",
     "Message",
     "OutboxMessage",
+    "PatternAlert",
+    "PatternSettings",
+    "PlacementProvider",
     "PeerOffer",
+    "PulseAgreement",
+    "PulseItem",
+    "PulseResponse",
+    "PulseSource",
+    "PulseToken",
     "Report",
     "ReportChoice",
     "ReportField",
+    "RoleModelMessage",
+    "RoleModelProfile",
+    "RoleModelThread",
     "RuleSet",
     "School",
     "SchoolHoliday",
+    "SpaceLead",
+    "SpaceSession",
+    "SsoProvider",
     "StaffSession",
     "StaffUser",
     "SupportEntry",
     "SupportRevision",
     "WrappedKey",
+    "YouSaid",
 ]

@@ -32,7 +32,11 @@ class Case(db.Model):
     __table_args__ = (
         # The queue: a channel's cases, urgent first, then by the nearest deadline.
         Index("ix_cases_queue", "school_id", "channel_id", "urgent", "due_at"),
-        Index("ix_cases_status", "school_id", "channel_id", "status"),
+        # The queue's counts (by status, and overdue) read this index alone, no case row.
+        Index("ix_cases_counts", "school_id", "channel_id", "status", "due_at"),
+        # The queue's other orders: newest received, and latest activity.
+        Index("ix_cases_received", "school_id", "channel_id", "created_at"),
+        Index("ix_cases_activity", "school_id", "channel_id", "last_activity_at"),
         # The second team's queue (a case shared by two teams: DESIGN.md, Routing). Partial,
         # so the few shared cases are all it holds and planners see how selective it is.
         Index("ix_cases_also", "school_id", "also_channel_id",
@@ -74,6 +78,11 @@ class Case(db.Model):
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+    # When anyone last did something to the case (a move, a message either way, a note, an
+    # assignment, a file), and when the student last wrote or added files: the queue sorts
+    # by the one and marks "new from the student" with the other (services/casework.touch).
+    last_activity_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    student_wrote_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # The next response deadline, derived from the events by domain.sla (never typed in);
     # kept here so the queue can sort and filter by it with an index.
     due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -207,6 +216,18 @@ class Escalation(db.Model):
     deadline: Mapped[str] = mapped_column(String(12))
     stage: Mapped[str] = mapped_column(String(12))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class CaseRead(db.Model):
+    """When a handler last opened a case: what they have not read yet is newer."""
+
+    __tablename__ = "case_reads"
+
+    case_id: Mapped[str] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"),
+                                         primary_key=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id", ondelete="CASCADE"),
+                                          primary_key=True, index=True)
+    read_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
 class CaseExclusion(db.Model):

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from reporting.extensions import db
 from reporting.models.base import UTCDateTime, new_id, utcnow
+from reporting.models.placements import PlacementProvider
 
 
 class Report(db.Model):
@@ -45,7 +46,12 @@ class Report(db.Model):
     notify_email_sealed: Mapped[bytes | None] = mapped_column(LargeBinary)
     recommended_channel: Mapped[str] = mapped_column(String(20))
     chosen_channel: Mapped[str] = mapped_column(String(20))
+    # The placement provider the student named (only for a clinical placement; None: not
+    # asked, or "I'd rather not say"). Metadata, so it is counted without decrypting.
+    provider_id: Mapped[int | None] = mapped_column(
+        ForeignKey("placement_providers.id", ondelete="SET NULL"), index=True)
 
+    provider: Mapped[PlacementProvider | None] = relationship()
     choices: Mapped[list[ReportChoice]] = relationship(cascade="all, delete-orphan")
     fields: Mapped[list[ReportField]] = relationship(cascade="all, delete-orphan")
     wrapped_keys: Mapped[list[WrappedKey]] = relationship(cascade="all, delete-orphan")

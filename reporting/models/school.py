@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     CheckConstraint,
     Date,
@@ -18,7 +19,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from reporting.domain.roles import ChannelKind
 from reporting.extensions import db
-from reporting.models.base import UTCDateTime, utcnow
+from reporting.models.base import UTCDateTime, new_generation, utcnow
 
 
 class School(db.Model):
@@ -30,6 +31,12 @@ class School(db.Model):
     slug: Mapped[str] = mapped_column(String(40), unique=True)
     name: Mapped[str] = mapped_column(String(200))
     timezone: Mapped[str] = mapped_column(String(64), default="Europe/London")
+    # A random value drawn anew in the transaction of every change to what the queue's
+    # counts are made of (services/queue_counts.py), so each app process can keep a
+    # handler's counts until it changes. Random, not a counter: a database restored from a
+    # backup, or made again, never meets counts kept for another state under the same value.
+    queue_generation: Mapped[int] = mapped_column(BigInteger, default=new_generation,
+                                                  server_default="0")
     urgent_contact: Mapped[str] = mapped_column(String(500), default="")
     # Salt for receipt derivations, so one school's receipts say nothing about another's.
     receipt_salt: Mapped[bytes] = mapped_column(LargeBinary(32))

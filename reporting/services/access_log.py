@@ -52,11 +52,18 @@ ACTION_WORDS = {
     "staff.enrolment_reissued": "Issued a new enrolment link",
     "staff.channel_removed": "Removed someone from a team",
     "staff.password_reset": "Reset a password", "school.create": "Created the school",
+    "staff.password_changed": "Changed their own password",
+    "staff.password_change_refused": "Tried to change their password with a wrong one",
+    "staff.authenticator_replaced": "Replaced their authenticator app",
+    "staff.authenticator_refused": "Gave a wrong code for a new authenticator app",
+    "staff.session_ended": "Ended one of their sessions",
+    "staff.password_help_asked": "Someone asked the admins for password help for them",
     "routing.save": "Saved new routing rules", "directory.create": "Added a support entry",
     "directory.edit": "Edited a support entry", "directory.retire": "Retired a support entry",
     "login.password_ok": "Entered the right password", "login.success": "Signed in",
     "login.failed": "Failed to sign in", "logout": "Signed out",
     "audit.export": "Exported the audit log",
+    "queue.export": "Exported the case queue's metadata (no content)",
 }
 
 
@@ -153,6 +160,13 @@ def record_export(session: Session, admin: StaffUser, wanted: AuditFilter, count
                  **wanted.as_detail())
 
 
+def record_queue_export(session: Session, handler: StaffUser, filters: dict[str, str],
+                        count: int) -> None:
+    """Audit that a handler took the queue's metadata out of the system."""
+    audit.record(session, audit.school_chain(handler.school_id), f"staff:{handler.id}",
+                 "queue.export", f"staff:{handler.id}", cases=count, **filters)
+
+
 def staff_names(session: Session, school_id: int) -> dict[int, str]:
     """Display names of a school's staff, by id."""
     return dict(session.execute(
@@ -219,18 +233,13 @@ def describe(session: Session, school: School, entries: list[AuditEntry]) -> lis
     return shown
 
 
-def _cell(value: str) -> str:
-    """A spreadsheet must not run a typed-in value (a name, a reason) as a formula."""
-    return f"'{value}" if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
-
-
-def csv_rows(entries: list[ShownEntry]) -> Iterator[list[str]]:
+def csv_rows(entries: list[ShownEntry]) -> Iterator[list[object]]:
     """The export's header and rows: raw fields for machines, words for people."""
-    yield ["seq", "at_utc", "actor", "who", "action", "what", "target", "detail"]
+    yield ["seq", "at_utc", "actor", "who", "action", "what", "target", "about", "detail"]
     for shown in entries:
         e = shown.entry
-        yield [str(e.seq), e.at.astimezone(UTC).isoformat(), *map(_cell, (
-            e.actor, shown.who, e.action, shown.what, e.target, e.detail))]
+        yield [e.seq, e.at.astimezone(UTC).isoformat(), e.actor, shown.who, e.action,
+               shown.what, e.target, shown.target, e.detail]
 
 
 def readers(session: Session, case: Case) -> list[Reader]:

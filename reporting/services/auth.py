@@ -11,19 +11,20 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-import pyotp
 from sqlalchemy import and_, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from reporting import crypto
 from reporting.domain.errors import InvalidCredentials, InvalidEnrolment, InvalidSecondFactor
-from reporting.models import StaffSession, StaffUser
+from reporting.models import ChannelMembership, StaffSession, StaffUser
 from reporting.models.base import utcnow
-from reporting.services import audit
+from reporting.services import audit, totp
 from reporting.services.staff import PRIVATE_KEY_CONTEXT
 
 SESSION_KEY_CONTEXT = b"belong/session-private-key"
-TOTP_STEP = 30
+# The idle timer is written at most this often, not on every request (a write and a commit
+# each): a session may then end up to this much sooner than its idle timeout, never later.
+IDLE_TIMER_STEP = timedelta(seconds=30)
 # Derived once per process: lets an unknown email cost the same as a wrong password.
 _DUMMY_SALT = crypto.random_salt()
 
@@ -53,7 +54,7 @@ def _audit_user(session: Session, user: StaffUser, action: str, **detail: object
 def sign_in(session: Session, email: str, password: str, params: crypto.KdfParams) -> SessionTicket:
     """Check a password and open a session that still needs its second factor."""
     user = session.scalar(select(StaffUser).where(StaffUser.email == email.strip().lower()))
-    if user is None or not user.active:
+    if user is None or not user.active or user.uses_sso:  # no Belong password to check
         crypto.derive_keys(password, _DUMMY_SALT, params)
         audit.record(session, audit.INSTALLATION, "anonymous", "login.failed")
         raise InvalidCredentials
@@ -72,23 +73,10 @@ def sign_in(session: Session, email: str, password: str, params: crypto.KdfParam
     return ticket
 
 
-def _matching_counter(secret: str, code: str, now: datetime) -> int | None:
-    """The TOTP time step (now, one before or one after) whose code matches, if any."""
-    code = code.strip().replace(" ", "")
-    if not (code.isdigit() and len(code) == 6):
-        return None
-    totp = pyotp.TOTP(secret)
-    current = int(now.timestamp()) // TOTP_STEP
-    for counter in (current - 1, current, current + 1):
-        if crypto.same(totp.at(counter * TOTP_STEP).encode(), code.encode()):
-            return counter
-    return None
-
-
-def check_second_factor(session: Session, user: StaffUser, code: str) -> None:
+def check_second_factor(session: Session, user: StaffUser, code: str, totp_key: bytes) -> None:
     """Accept a TOTP code once: a replayed or older code is refused."""
     user = session.get(StaffUser, user.id, with_for_update=True, populate_existing=True)
-    counter = _matching_counter(user.totp_secret, code, utcnow())
+    counter = totp.matching_counter(totp.secret_of(totp_key, user), code, utcnow())
     if counter is None or (user.totp_last_counter is not None
                            and counter <= user.totp_last_counter):
         _audit_user(session, user, "login.failed", reason="second_factor")
@@ -97,7 +85,8 @@ def check_second_factor(session: Session, user: StaffUser, code: str) -> None:
 
 
 def complete_sign_in(
-    session: Session, staff_session: StaffSession, code: str, enrolment_token: str | None = None
+    session: Session, staff_session: StaffSession, code: str, totp_key: bytes,
+    enrolment_token: str | None = None,
 ) -> None:
     """Verify the second factor of a pending session and make it a full one.
 
@@ -109,7 +98,7 @@ def complete_sign_in(
     if enrolling and (enrolment_token is None
                       or find_enrolment(session, enrolment_token).id != user.id):
         raise InvalidEnrolment
-    check_second_factor(session, user, code)
+    check_second_factor(session, user, code, totp_key)
     if enrolling:
         user.totp_enrolled_at = utcnow()
         user.enrolment_digest = user.enrolment_expires_at = None
@@ -124,28 +113,34 @@ def find_session(
     """The live session for a token, touching its idle timer; None if ended or timed out.
 
     With pending=True only sessions still waiting for the second factor count;
-    otherwise only those that passed it.
+    otherwise only those that passed it. The idle timer moves in steps of IDLE_TIMER_STEP,
+    so most requests write nothing.
     """
     row = session.scalar(
         select(StaffSession).where(StaffSession.token_digest == crypto.token_digest(token))
+        # What every staff page reads of its user (role, school, channels), loaded with it.
+        .options(joinedload(StaffSession.staff).options(
+            joinedload(StaffUser.school),
+            selectinload(StaffUser.memberships).joinedload(ChannelMembership.channel)))
     )
     if row is None or row.ended_at is not None or not row.staff.active:
         return None
-    now = utcnow()
-    if pending:
-        if row.second_factor_at is not None:
-            return None
-        expired = now - row.created_at > timeouts.pending_second_factor
-    else:
-        if row.second_factor_at is None:
-            return None
-        expired = (now - row.last_seen_at > timeouts.idle
-                   or now - row.created_at > timeouts.absolute)
-    if expired:
-        _end(row)
+    if (row.second_factor_at is None) is not pending:
         return None
-    row.last_seen_at = now
+    now = utcnow()
+    if timed_out(row, timeouts, now):
+        end_session(row)
+        return None
+    if now - row.last_seen_at >= IDLE_TIMER_STEP:
+        row.last_seen_at = now
     return row
+
+
+def timed_out(row: StaffSession, timeouts: SessionTimeouts, now: datetime) -> bool:
+    """Has this session waited too long for its second factor, idled or lived too long?"""
+    if row.second_factor_at is None:
+        return now - row.created_at > timeouts.pending_second_factor
+    return now - row.last_seen_at > timeouts.idle or now - row.created_at > timeouts.absolute
 
 
 def session_private_key(staff_session: StaffSession, session_key: bytes) -> bytes:
@@ -167,7 +162,7 @@ def end_stale_sessions(session: Session, timeouts: SessionTimeouts) -> int:
             and_(StaffSession.second_factor_at.is_(None),
                  StaffSession.created_at < now - timeouts.pending_second_factor)))).all()
     for row in stale:
-        _end(row)
+        end_session(row)
     return len(stale)
 
 
@@ -175,11 +170,11 @@ def end_all_sessions(session: Session) -> int:
     """End every live staff session (after a restore: backups hold sessions that had ended)."""
     live = session.scalars(select(StaffSession).where(StaffSession.ended_at.is_(None))).all()
     for row in live:
-        _end(row)
+        end_session(row)
     return len(live)
 
 
-def _end(staff_session: StaffSession) -> None:
+def end_session(staff_session: StaffSession) -> None:
     """End a session and destroy its copy of the private key, so no later dump holds it."""
     staff_session.ended_at = utcnow()
     staff_session.sealed_private_key = b""
@@ -187,7 +182,7 @@ def _end(staff_session: StaffSession) -> None:
 
 def sign_out(session: Session, staff_session: StaffSession) -> None:
     """End a session so its token and key are useless."""
-    _end(staff_session)
+    end_session(staff_session)
     _audit_user(session, staff_session.staff, "logout")
 
 
@@ -201,7 +196,3 @@ def find_enrolment(session: Session, token: str) -> StaffUser:
         raise InvalidEnrolment
     return user
 
-
-def totp_uri(user: StaffUser) -> str:
-    """The otpauth:// URI an authenticator app reads from the enrolment QR code."""
-    return pyotp.TOTP(user.totp_secret).provisioning_uri(name=user.email, issuer_name="Belong")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from reporting import crypto
@@ -33,6 +33,15 @@ def refresh_deadline(case: Case, policy: sla.Policy | None = None) -> None:
                                     case.urgent, case.created_at, clock_events(case.events))
 
 
+def touch(session: Session, case: Case, *, by_student: bool = False) -> None:
+    """Record that something happened to the case now: the queue's last activity, and, for
+    what the student sent, "new from the student". Not a new version of the case: a note
+    or a message does not make a colleague's open form stale."""
+    now = utcnow()
+    session.execute(update(Case).where(Case.id == case.id).values(
+        last_activity_at=now, **({"student_wrote_at": now} if by_student else {})))
+
+
 def transition(session: Session, case: Case, action: Action, *, actor_kind: str,
                actor_id: int | None = None, reason: str = "") -> CaseStatus:
     """Move a case with the state machine (the only place that decides), recording an event."""
@@ -44,6 +53,7 @@ def transition(session: Session, case: Case, action: Action, *, actor_kind: str,
                                  reason=reason, at=utcnow()))
     refresh_deadline(case)
     stats.refresh(session, case)
+    touch(session, case, by_student=actor_kind == "reporter")
     actor = f"staff:{actor_id}" if actor_id else actor_kind
     audit.record(session, audit.school_chain(case.school_id), actor, f"case.{action.value}",
                  f"case:{case.id}", from_status=before.value, to_status=after.value)
@@ -101,6 +111,7 @@ def post_staff_message(session: Session, user: StaffUser, keys: Keys, case: Case
     case.events.append(CaseEvent(actor_kind="staff", actor_id=user.id, action="staff_message",
                                  from_status=case.status, to_status=case.status, at=utcnow()))
     stats.refresh(session, case)
+    touch(session, case)
     if ask_reporter:
         transition(session, case, Action.ASK_REPORTER, actor_kind="staff", actor_id=user.id)
     audit.record(session, audit.school_chain(case.school_id), f"staff:{user.id}",

@@ -4,15 +4,17 @@ statistics, then passed through disclosure control (domain.disclosure)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from operator import add
+from typing import NamedTuple
 
-from sqlalchemy import case, func, or_, select
+from sqlalchemy import case, func, select, union_all
 from sqlalchemy.orm import Session
 
 from reporting.domain import disclosure
 from reporting.domain.disclosure import Cell
-from reporting.domain.report import LABELS, Ground, Setting
+from reporting.domain.report import LABELS, Ground, Setting, grounds_of
 from reporting.domain.roles import CHANNEL_LABELS, ChannelKind
-from reporting.models import Case, CaseStat, CaseStatGround, Channel
+from reporting.models import Case, CaseStat, Channel
 from reporting.models.base import utcnow
 from reporting.services import queries
 from reporting.services.queries import FINISHED
@@ -62,8 +64,9 @@ class Dashboard:
 
 
 def _where(filters: Filters, channel: bool = True) -> list:
+    # A later copy of a report is left out: the pair counts once, by its first copy.
     conditions = [CaseStat.school_id == filters.school_id, CaseStat.kind == "report",
-                  CaseStat.academic_year == filters.academic_year]
+                  CaseStat.academic_year == filters.academic_year, CaseStat.repeat.is_(False)]
     if channel and filters.channel:
         conditions.append(CaseStat.channel == filters.channel)
     return conditions
@@ -73,63 +76,89 @@ def _within(column):
     return func.sum(case((column.is_(True), 1), else_=0)), func.count(column)
 
 
-def _percentiles(session: Session, conditions: list) -> list[tuple[int, float | None,
-                                                                     float | None]]:
-    """Nearest-rank median and 90th percentile of every measure, in one pass of the
-    database (SQLite and PostgreSQL alike, with window functions)."""
+def _nearest_rank(percent: int, n: int) -> int:
+    return (percent * n + 99) // 100  # integer maths
+
+
+def _at_rank(column, conditions: list, channels: list[str], rank: int):
+    """The `rank`th smallest value of a measure over the channels: a walk along the
+    measure's index (models/stats.py), each channel's run of it merged in order."""
+    runs = [select(column.label("x")).where(*conditions, CaseStat.channel == channel,
+                                            column.is_not(None)).order_by(column).subquery()
+            for channel in channels]
+    ordered = runs[0] if len(runs) == 1 else union_all(
+        *(select(run.c.x) for run in runs)).subquery()
+    return select(ordered.c.x).order_by(ordered.c.x).limit(1).offset(rank - 1).scalar_subquery()
+
+
+def _percentiles(session: Session, filters: Filters) -> list[tuple[int, float | None,
+                                                                      float | None]]:
+    """Nearest-rank median and 90th percentile of every measure, in the database: how many
+    cases have each measure, then the value at each rank, rather than a sort of every case."""
+    year = _where(filters, channel=False)
+    channels = [filters.channel] if filters.channel else [kind.value for kind in ChannelKind]
     columns = [getattr(CaseStat, name) for name in MEASURES]
-    ranked = select(*(column.label(f"x{i}") for i, column in enumerate(columns)),
-                    *(func.row_number().over(order_by=column.asc().nulls_last()).label(f"rn{i}")
-                      for i, column in enumerate(columns)),
-                    *(func.count(column).over().label(f"n{i}")
-                      for i, column in enumerate(columns))
-                    ).where(*conditions).subquery()
-    ranks = [(ranked.c[f"x{i}"], ranked.c[f"rn{i}"], ranked.c[f"n{i}"])
-             for i in range(len(columns))]
-    rows = session.execute(select(ranked).where(or_(*(
-        rn.in_([(p * n + 99) // 100 for p in (50, 90)])  # nearest rank, integer maths
-        for _, rn, n in ranks)))).all()
-    out = []
-    for i in range(len(columns)):
-        n = rows[0]._mapping[f"n{i}"] if rows else 0
-        at = {row._mapping[f"rn{i}"]: row._mapping[f"x{i}"] for row in rows}
-        out.append((n, at.get((50 * n + 99) // 100), at.get((90 * n + 99) // 100)))
-    return out
-
-
-def _grouped(session: Session, key, conditions: list, join=None) -> dict[str, tuple[int, int,
-                                                                                      int]]:
-    within, base = _within(CaseStat.ack_within_target)
-    query = select(key, func.count(CaseStat.id), within, base).where(*conditions)
-    if join is not None:
-        query = query.join(join)
-    return {row[0]: (row[1], row[2] or 0, row[3]) for row in
-            session.execute(query.group_by(key)).all()}
+    counts = session.execute(select(*(select(func.count()).where(
+        *year, CaseStat.channel.in_(channels), column.is_not(None)).scalar_subquery()
+        for column in columns))).one()
+    ranked = [(column, _nearest_rank(p, n)) for column, n in zip(columns, counts, strict=True)
+              if n for p in (50, 90)]
+    values = session.execute(select(*(_at_rank(column, year, channels, rank)
+                                      for column, rank in ranked))).one() if ranked else ()
+    at = iter(values)
+    return [(n, *((next(at), next(at)) if n else (None, None))) for n in counts]
 
 
 DIMENSIONS = ("channel", "setting", "identity", "month")
 # The figures of every group: cases, acknowledged within target and acknowledged, first
 # reply within target and replied, students who chose another team.
-Figures = tuple[int, int, int, int, int, int]
+Figures = tuple[int, ...]
 
 
-def _cube(session: Session, conditions: list) -> list:
+class Group(NamedTuple):
+    """One combination of the single-valued dimensions, with its figures."""
+
+    channel: str
+    setting: str
+    identity: str
+    month: str
+    figures: Figures
+
+
+def _cube(session: Session, conditions: list) -> list[Group]:
     """One pass of the database over the year: the figures of every combination of the
     single-valued dimensions (a few hundred rows at most). No case row leaves it."""
     columns = [getattr(CaseStat, name) for name in DIMENSIONS]
-    return session.execute(select(
-        *columns, func.count(CaseStat.id), *_within(CaseStat.ack_within_target),
-        *_within(CaseStat.feedback_within_target),
-        func.sum(case((CaseStat.overrode.is_(True), 1), else_=0)),
-    ).where(*conditions).group_by(*columns)).all()
+    return [Group(*row[:4], tuple(value or 0 for value in row[4:])) for row in
+            session.execute(select(
+                *columns, func.count(), *_within(CaseStat.ack_within_target),
+                *_within(CaseStat.feedback_within_target),
+                func.sum(case((CaseStat.overrode.is_(True), 1), else_=0)),
+            ).where(*conditions).group_by(*columns)).all()]
 
 
-def _summed(cube: list, key) -> dict[str, Figures]:
-    """The cube's figures added up by `key(row)`."""
+def _add(tables: dict[str, Figures], key: str, figures: Figures) -> None:
+    before = tables.get(key)
+    tables[key] = figures if before is None else tuple(map(add, before, figures))
+
+
+def _grounds(session: Session, conditions: list) -> dict[str, Figures]:
+    """Cases, acknowledged within target and acknowledged, by ground (a case may have
+    several): grouped in the database by the set of grounds, then added up per ground."""
     tables: dict[str, Figures] = {}
-    for row in cube:
-        before = tables.get(key(row), (0,) * 6)
-        tables[key(row)] = tuple(a + (b or 0) for a, b in zip(before, row[4:], strict=True))
+    for bits, *figures in session.execute(select(
+            CaseStat.ground_bits, func.count(), *_within(CaseStat.ack_within_target)
+    ).where(*conditions).group_by(CaseStat.ground_bits)).all():
+        for ground in grounds_of(bits):
+            _add(tables, ground.value, tuple(value or 0 for value in figures))
+    return tables
+
+
+def _summed(cube: list[Group], key) -> dict[str, Figures]:
+    """The cube's figures added up by `key(group)`."""
+    tables: dict[str, Figures] = {}
+    for group in cube:
+        _add(tables, key(group), group.figures)
     return tables
 
 
@@ -159,9 +188,11 @@ def build(session: Session, filters: Filters) -> Dashboard:
     timings = [Timing(label, n, disclosure.value_text(median, n, basis=basis),
                       disclosure.value_text(p90, n, basis=basis))
                for (label, basis), (n, median, p90) in zip(
-                   MEASURES.values(), _percentiles(session, _where(filters)), strict=True)]
-    # A shared case is counted once, with the team that leads it.
-    overdue = session.scalar(select(func.count(Case.id)).join(
+                   MEASURES.values(), _percentiles(session, filters), strict=True)]
+    # A shared case is counted once, with the team that leads it; a report and its later
+    # copy once, if either is overdue.
+    overdue = session.scalar(select(func.count(func.coalesce(
+        Case.repeats_case_id, Case.id).distinct())).join(
         Channel, Channel.id == Case.channel_id).where(
         Case.school_id == filters.school_id, Case.due_at < utcnow(),
         Case.status.not_in(FINISHED),
@@ -179,7 +210,7 @@ def build(session: Session, filters: Filters) -> Dashboard:
                           {key: grid[(key, "")] for key in channels}),
         by_setting=_cells(_summed(cube, lambda row: row.setting),
                           {s.value: LABELS[s] for s in Setting}),
-        by_ground=_cells(_grouped(session, CaseStatGround.ground, year, CaseStat.grounds),
+        by_ground=_cells(_grounds(session, year),
                          {g.value: LABELS[g] for g in Ground}),
         by_identity=_cells(_summed(cube, lambda row: row.identity), IDENTITY),
         by_month=_cells(_summed(chosen, lambda row: row.month), months,

@@ -20,13 +20,14 @@ from sqlalchemy import Select, or_, select, update
 from sqlalchemy.orm import Session
 
 from reporting import job_queue
-from reporting.crypto import CryptoError
+from reporting.crypto import CryptoError, token_digest
 from reporting.domain.addresses import one_address
+from reporting.domain.placements import ALERT_SUBJECTS, pattern_kind
 from reporting.extensions import db
 from reporting.mail import Mailer, MailError, MailUnavailable
-from reporting.models import Case, OutboxMessage, School, StaffUser
+from reporting.models import Case, OutboxMessage, PatternAlert, School, StaffUser
 from reporting.models.base import utcnow
-from reporting.services.notifications import open_address
+from reporting.services.notifications import open_address, open_enrolment
 
 log = logging.getLogger("belong.delivery")
 
@@ -34,6 +35,15 @@ log = logging.getLogger("belong.delivery")
 CLAIM_LEASE = timedelta(minutes=10)
 ATTENTION_SUBJECT = "{case} in your Belong queue needs attention"
 REPLY_SUBJECT = "A reply is waiting for you in Belong"
+THREAD_SUBJECT = "A student wrote to you on Belong"
+THREAD_BODY = """Hello,
+
+A student wrote to you through Belong's role models. Sign in to read it and answer:
+
+{link}
+
+This email holds nothing of what they wrote, on purpose.
+"""
 ATTENTION_BODY = """Hello,
 
 {case} in your Belong queue needs attention. Sign in to see it:
@@ -71,6 +81,60 @@ ESCALATION_BODY = """Hello,
 
 This email names the case by its reference only, on purpose. Please do not forward it.
 """
+
+HELP_SUBJECT = "{name} asked for help with their Belong password"
+HELP_BODY = """Hello,
+
+Someone used "Forgot your password?" on Belong's sign-in page with the address of
+{name} ({email}). Nothing about their account has changed.
+
+If they did lose their password, reset their sign-in on the Staff page (link below): they
+get a new enrolment link by email, and you give them the new password in person or by
+phone, never by email. Type the school's escrow passphrase there to give them back their
+earlier cases.
+
+If they did not ask, someone else typed their address: there is nothing to do.
+
+{link}
+"""
+
+PATTERN_BODY = """Hello,
+
+{subject} at your school, past the number you set for a term.
+
+Sign in to Belong to see the figures, suppressed as always to protect students:
+
+{link}
+
+This email says which kind of pattern rose and nothing else, on purpose: no provider,
+setting or ground, and no report. Please do not forward it.
+"""
+
+ENROLMENT_SUBJECTS = {"invited": "You are invited to Belong",
+                      "reset": "Your Belong sign-in was reset"}
+ENROLMENT_OPENINGS = {
+    "invited": "An administrator of your school has made you a Belong account.",
+    "reset": ("An administrator of your school has reset your Belong sign-in: your old "
+              "password and authenticator no longer work. Cases you handled come back to you "
+              "through the school's escrow key."),
+}
+ENROLMENT_BODY = """Hello,
+
+{opening}
+
+Set up your account with this link. It works once, and only until {expires}:
+
+{link}
+
+{needs} If you did not expect this email, tell your school's
+Belong administrator.
+"""
+ENROLMENT_NEEDS = {
+    "password": ("You will need the password your administrator gives you separately (never "
+                 "by email), and\nan authenticator app on your phone."),
+    "sso": ("You will sign in with your university account, the one for this address.\n"
+            "Belong keeps no password for you."),
+}
 
 
 @dataclass(frozen=True)
@@ -181,13 +245,73 @@ def _escalation_email(session: Session, config: Mapping, row: OutboxMessage) -> 
                  ESCALATION_BODY.format(case=case, link=link), (row,))
 
 
+def _password_help_email(session: Session, config: Mapping, row: OutboxMessage) -> Email | None:
+    """An admin's "this person asked for password help" email: who asked, nothing else."""
+    admin = session.get(StaffUser, row.staff_id) if row.staff_id is not None else None
+    asker = session.get(StaffUser, row.about_staff_id) if row.about_staff_id else None
+    if admin is None or not admin.active or asker is None:
+        return None
+    return Email(admin.email, HELP_SUBJECT.format(name=asker.display_name),
+                 HELP_BODY.format(name=asker.display_name, email=asker.email,
+                                  link=f"{config['BASE_URL']}/admin/staff/{asker.id}"),
+                 (row,))
+
+
+def _pattern_email(session: Session, config: Mapping, row: OutboxMessage) -> Email | None:
+    """An admin's rising-pattern alert: which kind of pattern rose, nothing else."""
+    admin = session.get(StaffUser, row.staff_id) if row.staff_id is not None else None
+    alert = session.get(PatternAlert, row.pattern_alert_id) if row.pattern_alert_id else None
+    if admin is None or not admin.active or alert is None:
+        return None
+    subject = ALERT_SUBJECTS[pattern_kind(alert.pattern)]
+    return Email(admin.email, subject, PATTERN_BODY.format(
+        subject=subject, link=f"{config['BASE_URL']}/admin/dashboard"), (row,))
+
+
+def _enrolment_email(session: Session, config: Mapping, row: OutboxMessage,
+                     now: datetime) -> Email | None:
+    """A staff member's enrolment link, while it still works."""
+    staff = session.get(StaffUser, row.staff_id) if row.staff_id is not None else None
+    if staff is None or not staff.active or row.link_sealed is None:
+        return None
+    try:
+        reason, token = open_enrolment(config, row.link_sealed)
+    except CryptoError:
+        return None
+    expires = staff.enrolment_expires_at
+    if staff.enrolment_digest != token_digest(token) or expires is None or expires < now:
+        return None  # spent, replaced or expired: the link would only disappoint
+    link = f"{config['BASE_URL']}/auth/enrol/{token}"
+    body = ENROLMENT_BODY.format(opening=ENROLMENT_OPENINGS[reason], link=link,
+                                 needs=ENROLMENT_NEEDS[staff.key_sealing],
+                                 expires=expires.strftime("%d %B %Y, %H:%M UTC"))
+    return Email(staff.email, ENROLMENT_SUBJECTS[reason], body, (row,))
+
+
+def _thread_email(session: Session, config: Mapping, row: OutboxMessage) -> Email | None:
+    """A volunteer's "a student wrote" email: no words, no name, only the way in."""
+    staff = session.get(StaffUser, row.staff_id) if row.staff_id is not None else None
+    if staff is None or not staff.active:
+        return None
+    return Email(staff.email, THREAD_SUBJECT,
+                 THREAD_BODY.format(link=f"{config['BASE_URL']}/volunteer/"), (row,))
+
+
 def _compose(session: Session, config: Mapping, row: OutboxMessage,
              now: datetime, token: str) -> Email | None:
     """The email a claimed row calls for; None when it cannot be sent to anyone."""
+    if row.kind == "enrolment":
+        return _enrolment_email(session, config, row, now)
     if row.kind == "reply_waiting":
         return _reply_email(session, config, row)
     if row.kind == "escalation":
         return _escalation_email(session, config, row)
+    if row.kind == "password_help":
+        return _password_help_email(session, config, row)
+    if row.kind == "pattern_alert":
+        return _pattern_email(session, config, row)
+    if row.kind == "thread_message":
+        return _thread_email(session, config, row)
     return _handler_email(session, config, row, now, token)
 
 
@@ -225,6 +349,7 @@ def send_due(session: Session, config: Mapping, mailer: Mailer, now: datetime) -
         for item in rows:
             item.sent_at = now
             item.address_sealed = None  # a sent email needs no address any more
+            item.link_sealed = None  # nor its enrolment link
             item.claimed_at = item.claim_token = None
         session.commit()
     return sent

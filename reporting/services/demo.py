@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 
 from sqlalchemy import delete
 from sqlalchemy.orm import Session
@@ -13,14 +13,20 @@ from reporting.crypto import KdfParams
 from reporting.domain.cases import Action
 from reporting.domain.directory import EntryFields, Kind
 from reporting.domain.report import Ground, Impact, Responsible, Setting, Urgency, Want, When
+from reporting.domain.role_models import ProfileFields
 from reporting.domain.roles import Role
-from reporting.models import Case, School, StaffUser
+from reporting.domain.spaces.fields import SessionFields
+from reporting.models import Case, RoleModelProfile, School, StaffUser
 from reporting.models.base import utcnow
 from reporting.services import stats
 from reporting.services.casework import refresh_deadline, transition
+from reporting.services.demo_history import add_history
 from reporting.services.directory import create_entry
+from reporting.services.placements.demo import add_placement_demo
+from reporting.services.pulse.demo import demo_answers
 from reporting.services.reports import Draft, submit_report
 from reporting.services.schools import create_school
+from reporting.services.spaces.sessions import create_session
 from reporting.services.staff import create_staff
 
 SLUG = "northfield"
@@ -30,7 +36,20 @@ STAFF = [
     (Role.PASTORAL_OFFICER, "pastoral", "Priya Shah"),
     (Role.INSTITUTIONAL_OFFICER, "edi", "Tom Hughes"),
     (Role.PEER_SUPPORTER, "peer", "Kofi Mensah"),
+    (Role.ROLE_MODEL, "rolemodel", "Ngozi Adeyemi"),
+    (Role.ROLE_MODEL, "alumnus", "Sam Patel"),
 ]
+ROLE_MODELS = {  # approved profiles for the two role-model volunteers, by their email's local
+    "rolemodel": ProfileFields(
+        "Ngozi", "Consultant", "Cardiology", ("race", "sex", "first_generation"),
+        ("conversation", "mentoring", "careers"),
+        "I was the first in my family to go to university, and one of few Black women in my "
+        "year. I would have loved someone to ask."),
+    "alumnus": ProfileFields(
+        "Sam", "Foundation doctor (Northfield alumnus)", "", ("disability", "sexual_orientation"),
+        ("conversation", "shadowing"),
+        "I am dyslexic and gay, and found my way through medical school with help."),
+}
 SITE = "https://www.northfield.example"
 DIRECTORY = [
     EntryFields(Kind.PEER_NETWORK, "BAME Medics", (
@@ -89,6 +108,17 @@ DIRECTORY = [
         url="https://www.bma.org.uk/advice-and-support/your-wellbeing", phone="0330 123 1245",
         hours="Any time, day or night"),
 ]
+# Spaces to meet: (days from today, title, tags, online, how to join, facilitator); one past.
+SESSIONS = [
+    (6, "Black and Asian medics: lunch and placement stories", ("race", "religion_belief"),
+     False, "Room 2.14, Worsley Building", "Dr Ade Mensah, BAME Medics"),
+    (9, "First in the family: getting through clinical years", ("first_generation",
+     "socio_economic"), True, "https://meet.northfield.example/first-gen", "Sam, Year 5"),
+    (13, "Open evening: meet the peer supporters", (), False, "Student Hub, ground floor",
+     "Kofi Mensah, peer lead"),
+    (-12, "LGBTQ+ medics: coffee before exams", ("sexual_orientation", "gender_reassignment"),
+     False, "The Café, Worsley Building", "LGBTQ+ Medics Network"),
+]
 CASES = [
     ("A consultant on my surgical placement keeps mocking my accent in front of patients.",
      Setting.CLINICAL_PLACEMENT, Responsible.CLINICIAN, {Ground.ACCENT_LANGUAGE, Ground.RACE},
@@ -122,9 +152,11 @@ class Demo:
     receipts: list[tuple[str, str]]
 
 
-def build_demo(session: Session, *, params: KdfParams, enrolment_lifetime: timedelta,
-               password: str) -> Demo:
-    """Replace the demo school with a fresh one: one staff member per role, six cases."""
+def build_demo(session: Session, *, params: KdfParams, totp_key: bytes,
+               enrolment_lifetime: timedelta, password: str) -> Demo:
+    """Replace the demo school with a fresh one: one staff member per role, six cases, and
+    two earlier years of anonymous statistics, four terms of the pulse, and placement
+    providers with enough reports to show them unsuppressed."""
     session.execute(delete(School).where(School.slug == SLUG))  # database cascades do the rest
     passphrase = secrets.token_urlsafe(18)
     school = create_school(session, ACTOR, slug=SLUG, name="Northfield Medical School",
@@ -132,14 +164,31 @@ def build_demo(session: Session, *, params: KdfParams, enrolment_lifetime: timed
                            urgent_contact="Northfield Student Wellbeing duty line: 0113 496 0000")
     for fields in DIRECTORY:
         create_entry(session, ACTOR, school, fields)
+    for days, title, tags, online, join, facilitator in SESSIONS:
+        space = create_session(session, ACTOR, school, SessionFields(
+            title=title, tags=tags, day=date.today() + timedelta(days=abs(days)),
+            starts=time(12, 30), ends=time(14), online=online, join_details=join,
+            area="" if online else "Northfield campus", facilitator=facilitator,
+            step_free=True, captions=online, quiet_room=not online))
+        if days < 0:  # published to come, then it happened: into the archive
+            space.starts_at -= timedelta(days=2 * abs(days))
+            space.ends_at -= timedelta(days=2 * abs(days))
     staff = []
     for role, local, name in STAFF:
         user = create_staff(session, ACTOR, school, email=f"{local}@{SLUG}.example",
                             display_name=name, role=role, password=password, params=params,
+                            totp_key=totp_key,
                             enrolment_lifetime=enrolment_lifetime, lead=True).user
         user.totp_enrolled_at = utcnow()  # the demo prints the secret instead of a QR code
         user.enrolment_digest = user.enrolment_expires_at = None
         staff.append(user)
+        if local in ROLE_MODELS:
+            fields = ROLE_MODELS[local]
+            session.add(RoleModelProfile(
+                school_id=school.id, staff_id=user.id, display_name=fields.display_name,
+                role_title=fields.role_title, specialty=fields.specialty,
+                tags=" ".join(fields.tags), helps=" ".join(fields.helps), why=fields.why,
+                status="approved", approved_at=utcnow()))
     receipts = []
     for narrative, setting, responsible, grounds, wants, urgency, days_ago, steps in CASES:
         submitted = submit_report(session, school, Draft(
@@ -150,6 +199,10 @@ def build_demo(session: Session, *, params: KdfParams, enrolment_lifetime: timed
         ))
         _backdate(session, submitted.case, days_ago, steps, staff)
         receipts.append((submitted.receipt, narrative[:60]))
+    add_history(session, school, utcnow())
+    demo_answers(session, school)  # the belonging pulse, four terms of it
+    add_placement_demo(session, school, lambda case, days, steps: _backdate(
+        session, case, days, steps, staff))
     return Demo(school, passphrase, password, staff, receipts)
 
 

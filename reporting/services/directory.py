@@ -18,7 +18,9 @@ from reporting.domain.directory import (
     URGENT_KINDS,
     EntryFields,
     EntryNotFound,
+    best_overlap_first,
     check,
+    overlap,
 )
 from reporting.domain.errors import Conflict
 from reporting.domain.numbers import whole_number
@@ -152,12 +154,10 @@ def directory_at(session: Session, school_id: int, at: datetime) -> list[Support
 def current_entries(session: Session, school_id: int, tags: Iterable[str] = (),
                     kind: str | None = None) -> list[SupportRevision]:
     """The directory now; with tags, the entries for any of them and those open to everyone."""
-    wanted = set(tags)
     revisions = session.scalars(select(SupportRevision).join(SupportEntry).where(
         SupportEntry.school_id == school_id, SupportRevision.valid_to.is_(None)))
-    found = [r for r in revisions if (not kind or r.kind == kind)
-             and (not wanted or not r.tag_list or wanted & set(r.tag_list))]
-    return sorted(found, key=lambda r: (not wanted & set(r.tag_list), *_order(r)))
+    return best_overlap_first((r for r in revisions if not kind or r.kind == kind), set(tags),
+                              lambda r: r.tag_list, _order)
 
 
 def last_changed(session: Session, school_id: int) -> datetime | None:
@@ -212,6 +212,6 @@ def matching_entries(session: Session, school: School, grounds: Iterable[str] | 
 
     def closeness(r: SupportRevision) -> tuple:
         urgent = (not r.confidential, r.kind not in URGENT_KINDS) if not_safe else ()
-        return (*urgent, -len(set(r.tag_list) & wanted),
+        return (*urgent, -overlap(wanted, r.tag_list),
                 not teams & set(r.channels.split()), *_order(r))
     return sorted(matches, key=closeness)

@@ -14,7 +14,7 @@ from reporting.domain.errors import BelongError
 from reporting.domain.roles import ChannelKind
 from reporting.models import Case, Channel, OutboxMessage, ReportChoice, WrappedKey
 from reporting.services import audit
-from reporting.services.casework import open_message, seal_message, transition
+from reporting.services.casework import open_message, seal_message, touch, transition
 from reporting.services.evidence import (
     CleanFile,
     open_evidence_data,
@@ -119,6 +119,7 @@ def reply(session: Session, case: Case, keys: Keys, text: str) -> None:
     """The student writes to the handlers; if they were waiting for an answer, work resumes."""
     _still_open(case)
     seal_message(case, keys, text, author="reporter")
+    touch(session, case, by_student=True)
     if case.case_status is CaseStatus.AWAITING_REPORTER:
         transition(session, case, Action.REPORTER_REPLIED, actor_kind="reporter")
     notify_handlers(session, case)
@@ -132,6 +133,7 @@ def add_files(session: Session, case: Case, keys: Keys, files: list[CleanFile],
     if len(case.report.evidence) + len(files) > limit:
         raise BelongError(f"A report can hold at most {limit} files.")
     case.report.evidence.extend(seal_evidence(case.report_id, keys.content, f) for f in files)
+    touch(session, case, by_student=True)
     _audit(session, case, "case.reporter_files", count=len(files))
 
 
@@ -153,6 +155,7 @@ def change_sharing(session: Session, case: Case, keys: Keys,
         WrappedKey.holder == "staff"))
     _, named = team_handlers(session, case.teams, {c.value for c in channels}, case.id)
     session.add_all(wrap_for_handlers(report.id, IDENTITY, keys.identity, named))
+    touch(session, case, by_student=True)
     _audit(session, case, "case.sharing_changed", channels=sorted(channels))
 
 

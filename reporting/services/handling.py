@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from reporting import crypto
@@ -12,12 +13,27 @@ from reporting.domain import timeline
 from reporting.domain.cases import Action, may_act
 from reporting.domain.errors import BelongError, Conflict
 from reporting.domain.report import MESSAGE_MAX
-from reporting.models import Case, CaseNote, ConsentRequest, StaffUser
-from reporting.models.base import new_id
-from reporting.services import audit
-from reporting.services.casework import open_message, staff_keys, transition
+from reporting.models import (
+    Case,
+    CaseExclusion,
+    CaseNote,
+    CaseRead,
+    ConsentRequest,
+    Message,
+    StaffUser,
+)
+from reporting.models.base import new_id, utcnow
+from reporting.services import access_log, audit
+from reporting.services.casework import (
+    open_message,
+    post_staff_message,
+    staff_keys,
+    touch,
+    transition,
+)
 from reporting.services.evidence import open_evidence_data, open_evidence_name
 from reporting.services.queries import FINISHED, channel_handlers, kept_off, visible_to
+from reporting.services.queue_counts import queue_changed
 from reporting.services.reports import Keys, answers_of, read_fields
 
 
@@ -74,6 +90,7 @@ class CaseView:
     files: list[tuple[object, str]]
     identity_shared: bool
     repeated_by: list[Case]  # later copies the student sent, never having seen its receipt
+    kept_off: list[timeline.KeptOff]  # handlers kept off it for a conflict of interest
 
     @property
     def history(self) -> list[timeline.Line]:
@@ -81,7 +98,7 @@ class CaseView:
         handler's words."""
         return timeline.for_staff(self.case.events, [
             timeline.Consent(r.created_at, r.to_channel.name, r.reason, r.decided_at,
-                             r.decision) for r in self.case.consent_requests])
+                             r.decision) for r in self.case.consent_requests], self.kept_off)
 
     @property
     def declined(self) -> list[ConsentRequest]:
@@ -98,6 +115,7 @@ def open_case(session: Session, user: StaffUser, private_key: bytes, case: Case)
     """Decrypt a case for a handler and record that they read it."""
     keys = staff_keys(session, user, private_key, case)
     _audit(session, user, case, "case.read")
+    _mark_read(session, user, case)
     fields = read_fields(case.report, keys)
     return CaseView(
         case=case,
@@ -110,7 +128,28 @@ def open_case(session: Session, user: StaffUser, private_key: bytes, case: Case)
         identity_shared=keys.identity is not None,
         repeated_by=list(session.scalars(select(Case).where(
             Case.repeats_case_id == case.id).order_by(Case.created_at))),
+        kept_off=_kept_off(session, case),
     )
+
+
+def _kept_off(session: Session, case: Case) -> list[timeline.KeptOff]:
+    """Who was kept off the case, when, and by whom if not by themselves."""
+    names = access_log.staff_names(session, case.school_id)
+    return [timeline.KeptOff(e.at, names.get(e.staff_id, "A former colleague"),
+                             names.get(e.by_staff_id, "A lead") if e.kind == "excluded"
+                             else None)
+            for e in session.scalars(select(CaseExclusion).where(
+                CaseExclusion.case_id == case.id))]
+
+
+def _mark_read(session: Session, user: StaffUser, case: Case) -> None:
+    """Remember when this handler last opened the case (one row each, however many tabs)."""
+    now = utcnow()
+    dialect = {"postgresql": postgresql, "sqlite": sqlite}[session.get_bind().dialect.name]
+    session.execute(dialect.insert(CaseRead).values(case_id=case.id, staff_id=user.id,
+                                                    read_at=now)
+                    .on_conflict_do_update(index_elements=["case_id", "staff_id"],
+                                           set_={"read_at": now}))
 
 
 def open_evidence(session: Session, user: StaffUser, private_key: bytes, case: Case,
@@ -144,7 +183,7 @@ def take(session: Session, user: StaffUser, case: Case) -> None:
     won = session.execute(
         update(Case).where(Case.id == case.id, Case.assignee_id.is_(None),
                            Case.status.not_in(FINISHED))
-        .values(assignee_id=user.id, version=Case.version + 1)
+        .values(assignee_id=user.id, version=Case.version + 1, last_activity_at=utcnow())
         .execution_options(synchronize_session=False)
     ).rowcount
     if not won:
@@ -154,6 +193,7 @@ def take(session: Session, user: StaffUser, case: Case) -> None:
         if owner is None:
             raise BelongError("This case is finished: reopen it before taking it on.")
         raise AlreadyClaimed(f"{owner} has already claimed this case.")
+    queue_changed(session, case.school_id)  # a peer request leaves the others' queues
     session.refresh(case)
     _audit(session, user, case, "case.claim")
 
@@ -169,6 +209,7 @@ def assign(session: Session, user: StaffUser, case: Case, to_id: int, seen: int)
         raise BelongError("Choose someone who works in this case's channel and is not kept "
                           "off it.")
     case.assignee_id = to_id or None
+    touch(session, case)
     _audit(session, user, case, "case.assign", to=f"staff:{to_id}" if to_id else "nobody")
 
 
@@ -179,6 +220,16 @@ def act(session: Session, user: StaffUser, case: Case, action: Action, seen: int
     check_may(user, case, action.value)
     check_version(case, seen)
     transition(session, case, action, actor_kind="staff", actor_id=user.id, reason=reason)
+
+
+def write_to_student(session: Session, user: StaffUser, keys: Keys, case: Case, text: str,
+                     seen: int, *, signed: bool = False, ask: bool = False) -> Message:
+    """A message to the student, from the state the handler saw. Asking a question stops
+    the lead team's clock, so a shared case's second team may write but not ask."""
+    check_version(case, seen)
+    if ask:
+        check_may(user, case, Action.ASK_REPORTER.value)
+    return post_staff_message(session, user, keys, case, text, signed=signed, ask_reporter=ask)
 
 
 def add_note(session: Session, user: StaffUser, keys: Keys, case: Case, text: str,
@@ -192,5 +243,6 @@ def add_note(session: Session, user: StaffUser, keys: Keys, case: Case, text: st
                     body_sealed=crypto.seal(keys.content, body.encode(),
                                             note_context(case, note_id)))
     case.notes.append(note)
+    touch(session, case)
     _audit(session, user, case, f"case.{kind}")
     return note

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime, time, timedelta
 
+from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
 from reporting import crypto
@@ -15,6 +16,8 @@ from reporting.models.base import utcnow
 from reporting.services.queries import channel_handlers
 
 NOTIFY_CONTEXT = b"belong/notify-address"
+ENROLMENT_CONTEXT = b"belong/enrolment-link"
+ENROLMENT_REASONS = ("invited", "reset")
 DIGEST_HOUR = 7  # UTC: a daily digest goes out at this hour
 
 
@@ -67,3 +70,31 @@ def notify_reporter(session: Session, report: Report) -> None:
     if report.notify_email_sealed:
         session.add(OutboxMessage(kind="reply_waiting", address_sealed=report.notify_email_sealed,
                                   school_id=report.school_id))
+
+
+def notify_enrolment(session: Session, config: dict, user: StaffUser, token: str,
+                     reason: str) -> None:
+    """Queue a staff member's enrolment link (an invitation or a reset), sealed until sent.
+
+    Any earlier enrolment email still waiting goes: its link no longer works.
+    """
+    if reason not in ENROLMENT_REASONS:
+        raise ValueError(reason)
+    drop_enrolment_emails(session, user)
+    sealed = crypto.seal(notify_key(config), f"{reason}:{token}".encode(), ENROLMENT_CONTEXT)
+    session.add(OutboxMessage(kind="enrolment", staff_id=user.id, school_id=user.school_id,
+                              link_sealed=sealed))
+
+
+def open_enrolment(config: dict, sealed: bytes) -> tuple[str, str]:
+    """The reason and token of a queued enrolment email (only the mailer does this)."""
+    reason, token = crypto.unseal(notify_key(config), sealed, ENROLMENT_CONTEXT).decode() \
+        .split(":", 1)
+    return reason, token
+
+
+def drop_enrolment_emails(session: Session, user: StaffUser) -> None:
+    """Forget a staff member's unsent enrolment emails (a new link, or they left)."""
+    session.execute(delete(OutboxMessage).where(
+        OutboxMessage.staff_id == user.id, OutboxMessage.kind == "enrolment",
+        OutboxMessage.sent_at.is_(None)))

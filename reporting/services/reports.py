@@ -37,9 +37,10 @@ from reporting.models import (
     WrappedKey,
 )
 from reporting.models.base import new_id, utcnow
-from reporting.services import audit, stats
+from reporting.services import audit, placements, stats
 from reporting.services.evidence import CleanFile, seal_evidence
 from reporting.services.notifications import notify_handlers
+from reporting.services.placements import alerts
 from reporting.services.queries import team_handlers
 from reporting.services.routing_rules import decide_for
 from reporting.services.sla_policy import policy_for
@@ -79,6 +80,8 @@ class Draft:
     also_shown: frozenset[ChannelKind] | None = None
     files: tuple[CleanFile, ...] = ()
     notify_address_sealed: bytes | None = None  # sealed by notifications.seal_address
+    # The placement provider named (a clinical placement only; None: "I'd rather not say").
+    provider_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -175,6 +178,14 @@ def store_case(session: Session, case: Case) -> None:
     raise Conflict("No free case reference was found. Please try again.")
 
 
+def placement_provider(session: Session, school: School, draft: Draft) -> int | None:
+    """The provider a clinical-placement report names: a current one of this school
+    (raises ProviderNotFound for another school's, a retired one or nonsense)."""
+    if draft.provider_id is None or draft.setting is not Setting.CLINICAL_PLACEMENT:
+        return None
+    return placements.find_provider(session, school.id, draft.provider_id, current=True).id
+
+
 def submit_report(session: Session, school: School, draft: Draft,
                   submission_id: str | None = None, repeats: str | None = None) -> Submitted:
     """Encrypt and store a report with its case, keys, files, first event and audit entry.
@@ -209,6 +220,7 @@ def submit_report(session: Session, school: School, draft: Draft,
         impact=draft.impact.value, urgency=draft.urgency.value, not_safe=draft.not_safe,
         notify_email_sealed=draft.notify_address_sealed,
         recommended_channel=decision.channel.value, chosen_channel=chosen.value,
+        provider_id=placement_provider(session, school, draft),
     )
     report.fields = (
         _seal_fields(report_id, keys.content, {"narrative": draft.narrative,
@@ -232,7 +244,7 @@ def submit_report(session: Session, school: School, draft: Draft,
     now = utcnow()
     case = Case(school_id=school.id, report=report, channel=channel, also_channel=also,
                 repeats=first, urgent=decision.urgent, status=CaseStatus.SUBMITTED.value,
-                created_at=now,
+                created_at=now, last_activity_at=now,
                 due_at=sla.acknowledge_by(now, policy, decision.urgent))
     case.events.append(CaseEvent(actor_kind="reporter", action="submit", at=now,
                                  to_status=CaseStatus.SUBMITTED.value))
@@ -240,6 +252,7 @@ def submit_report(session: Session, school: School, draft: Draft,
     session.flush()
     store_case(session, case)
     stats.refresh(session, case, policy, new=True)
+    alerts.check_patterns(session, school, now)  # emails only the kind of pattern, later
     audit.record(session, audit.school_chain(school.id), "reporter", "report.submit",
                  f"case:{case.id}", channel=chosen.value,
                  overrode_recommendation=chosen is not decision.channel,
@@ -305,4 +318,5 @@ def answers_of(case: Case, works_in: str = "", other_ground: str = "") -> list[t
         occurred_kind=report.occurred_kind, occurred_on=report.occurred_on,
         setting=report.setting, responsible=report.responsible,
         grounds=report.chosen("ground"), impact=report.impact, urgency=report.urgency,
-        wants=report.chosen("want"), works_in=works_in, other_ground=other_ground)
+        wants=report.chosen("want"), works_in=works_in, other_ground=other_ground,
+        provider=report.provider.name if report.provider else "")

@@ -19,7 +19,7 @@ from reporting.models import (
 )
 from reporting.models.base import utcnow
 from reporting.services import audit, stats
-from reporting.services.casework import refresh_deadline
+from reporting.services.casework import refresh_deadline, touch
 from reporting.services.handling import check_may
 from reporting.services.notifications import notify_handlers, notify_reporter
 from reporting.services.queries import channel_handlers, not_excluded
@@ -87,6 +87,7 @@ def _move(session: Session, case: Case, to_channel: Channel, reason: str, actor:
         reason))
     refresh_deadline(case)
     stats.refresh(session, case)
+    touch(session, case, by_student=actor == "reporter")
     notify_handlers(session, case)
     audit.record(session, audit.school_chain(case.school_id), actor, "case.reroute",
                  f"case:{case.id}", frm=from_kind, to=to_channel.kind,
@@ -111,6 +112,7 @@ def decide_consent(session: Session, case: Case, keys: Keys, request: ConsentReq
     audit.record(session, audit.school_chain(case.school_id), "reporter",
                  f"case.reroute_{request.decision}", f"case:{case.id}")
     if not approve:
+        touch(session, case, by_student=True)
         return
     target = request.to_channel
     handlers = channel_handlers(session, target.id, case.id)
@@ -134,6 +136,20 @@ def unlock_escrow(school: School, passphrase: str) -> bytes:
         raise WrongPassphrase("That passphrase does not open the escrow key.") from None
 
 
+def open_escrow(session: Session, admin: StaffUser, school: School, passphrase: str,
+                target: str) -> bytes:
+    """The school's escrow key for an admin of that school; a wrong passphrase is audited
+    (against `target`, the grant's subject) and raises WrongPassphrase."""
+    if admin.school_id != school.id:
+        raise BelongError("Choose a handler of your own school.")
+    try:
+        return unlock_escrow(school, passphrase)
+    except WrongPassphrase:
+        audit.record(session, audit.school_chain(school.id), f"staff:{admin.id}",
+                     "escrow.unlock_failed", target)
+        raise
+
+
 def grant_from_escrow(session: Session, admin: StaffUser, school: School, passphrase: str,
                       handler: StaffUser) -> int:
     """Give a handler the keys of every case in their channels (leading or sharing it)
@@ -142,17 +158,21 @@ def grant_from_escrow(session: Session, admin: StaffUser, school: School, passph
     Identity keys are granted only where the student shared their identity with a channel
     of the case that the handler works in. Returns how many cases were granted.
     """
-    if handler.school_id != school.id or admin.school_id != school.id:
+    if handler.school_id != school.id:
         raise BelongError("Choose a handler of your own school.")
-    try:
-        escrow = unlock_escrow(school, passphrase)
-    except WrongPassphrase:
-        audit.record(session, audit.school_chain(school.id), f"staff:{admin.id}",
-                     "escrow.unlock_failed", f"staff:{handler.id}")
-        raise
+    escrow = open_escrow(session, admin, school, passphrase, f"staff:{handler.id}")
+    return grant_with_escrow(session, admin, escrow, handler)
+
+
+def grant_with_escrow(session: Session, admin: StaffUser, escrow: bytes,
+                      handler: StaffUser) -> int:
+    """grant_from_escrow with the escrow key already open (one unlock for several handlers)."""
+    school_id = handler.school_id
+    if admin.school_id != school_id or not handler.active:
+        raise BelongError("Choose an active handler of your own school.")
     mine = handler.channel_ids or {0}
     cases = session.scalars(select(Case).where(
-        Case.school_id == school.id,
+        Case.school_id == school_id,
         or_(Case.channel_id.in_(mine), Case.also_channel_id.in_(mine)),
         not_excluded(handler.id)))
     granted = 0
@@ -172,6 +192,6 @@ def grant_from_escrow(session: Session, admin: StaffUser, school: School, passph
             key = crypto.unwrap_key(escrow, wrapped[scope], wrap_context(case.report_id, scope))
             session.add_all(wrap_for_handlers(case.report_id, scope, key, [handler]))
         granted += 1
-    audit.record(session, audit.school_chain(school.id), f"staff:{admin.id}", "escrow.grant",
+    audit.record(session, audit.school_chain(school_id), f"staff:{admin.id}", "escrow.grant",
                  f"staff:{handler.id}", cases=granted)
     return granted

@@ -23,6 +23,7 @@ from reporting.models import Case, CaseEvent, Channel, OutboxMessage, Report, St
 from reporting.services import audit
 from reporting.services.casework import transition
 from reporting.services.handling import check_may, check_version
+from reporting.services.queue_counts import queue_changed
 
 FINAL = (CaseStatus.CLOSED.value, CaseStatus.WITHDRAWN.value)
 HOLD_REASON_MAX = 200
@@ -95,6 +96,7 @@ def _purge(session: Session, case: Case, actor: str, reason: str, *conditions) -
         .execution_options(synchronize_session=False)).rowcount
     if not gone:
         return False
+    queue_changed(session, case.school_id)
     session.execute(delete(Report).where(Report.id == report.id)
                     .execution_options(synchronize_session=False))
     if report.notify_email_sealed:  # queued 'a reply is waiting' emails hold a sealed copy

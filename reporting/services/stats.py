@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from reporting.domain import sla
 from reporting.domain.clock import measure
+from reporting.domain.report import ground_bits
 from reporting.models import Case, CaseStat, CaseStatGround
 from reporting.services.sla_policy import clock_events, policy_for
 
@@ -27,11 +28,14 @@ def refresh(session: Session, case: Case, policy: sla.Policy | None = None,
     row = None if new else session.scalar(select(CaseStat).where(CaseStat.case_id == case.id))
     report = case.report
     if row is None:
+        grounds = report.chosen("ground")
         row = CaseStat(case_id=case.id, school_id=case.school_id, kind=case.kind,
                        setting=report.setting,
                        identity="anonymous" if report.anonymous else "named",
                        overrode=report.chosen_channel != report.recommended_channel,
-                       grounds=[CaseStatGround(ground=g) for g in report.chosen("ground")])
+                       grounds=[CaseStatGround(ground=g) for g in grounds],
+                       ground_bits=ground_bits(grounds), repeat=case.repeats is not None,
+                       provider_id=report.provider_id)
         session.add(row)
     # From the case every time, so a case dated back (the demo's) keeps its real month.
     local = case.created_at.astimezone(ZoneInfo(case.channel.school.timezone))

@@ -13,7 +13,7 @@ from reporting.domain.errors import BelongError
 from reporting.extensions import db
 from reporting.models import Case, Channel, StaffUser
 from reporting.services import conflicts, handling, peer, queries, retention
-from reporting.services.casework import post_staff_message, staff_keys, team_of
+from reporting.services.casework import staff_keys, team_of
 from reporting.services.notifications import notify_reporter
 from reporting.services.rerouting import request_reroute
 from reporting.staff.forms import (
@@ -24,7 +24,6 @@ from reporting.staff.forms import (
     MessageForm,
     NoteForm,
     OutcomeForm,
-    QueueFilterForm,
     RerouteForm,
     VersionedForm,
 )
@@ -46,14 +45,6 @@ class LegalHoldForm(VersionedForm):
         Length(max=retention.HOLD_REASON_MAX,
                message=f"Keep the reason to {retention.HOLD_REASON_MAX} characters or fewer."),
         Printable()])
-
-
-def queue_filter(form: QueueFilterForm) -> queries.QueueFilter:
-    """The validated filter form as a QueueFilter."""
-    return queries.QueueFilter(
-        status=form.status.data, channel_id=int(form.channel.data) if form.channel.data else None,
-        urgency=form.urgency.data, assigned=form.assigned.data, overdue=form.overdue.data,
-        page=form.page.data or 1)
 
 
 def bind(form, case: Case, user: StaffUser):
@@ -114,11 +105,9 @@ def _keys(case: Case, private_key):
 
 
 def _message(case: Case, form: MessageForm, private_key) -> str:
-    handling.check_version(case, form.seen)
-    if form.ask.data:  # waiting on the student stops the lead team's clock
-        handling.check_may(current_user, case, Action.ASK_REPORTER.value)
-    post_staff_message(db.session, current_user, _keys(case, private_key), case, form.text.data,
-                       signed=form.signed.data, ask_reporter=form.ask.data)
+    handling.write_to_student(db.session, current_user, _keys(case, private_key), case,
+                              form.text.data, form.seen, signed=form.signed.data,
+                              ask=form.ask.data)
     notify_reporter(db.session, case.report)
     return "Message sent. The student will see it when they return with their receipt."
 

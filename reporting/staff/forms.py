@@ -6,18 +6,21 @@ from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     HiddenField,
-    IntegerField,
     RadioField,
     SelectField,
+    StringField,
     TextAreaField,
+    ValidationError,
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from reporting.domain import references
 from reporting.domain.cases import CaseStatus
 from reporting.domain.peer import PEER_TAGS
-from reporting.domain.report import MESSAGE_MAX
-from reporting.student.report_form import Checkboxes
+from reporting.domain.report import MESSAGE_MAX, Ground, Setting, choices
+from reporting.fields import Checkboxes, DayField, PageNumber
+from reporting.services.queries import QueueFilter
 from reporting.validators import Printable
 
 STATUS_CHOICES = [SelectChoice("open", "Open cases"), SelectChoice("all", "All cases")] + [
@@ -33,11 +36,14 @@ def _text(label: str, required: str, id: str):
 
 
 class QueueFilterForm(FlaskForm):
-    """Filters for the queue (a GET form: nothing changes, so no CSRF token)."""
+    """Filters and order for the queue (a GET form: nothing changes, so no CSRF token; the
+    CSV export and the saved view resend them with the app-wide CSRF check)."""
 
     class Meta:
         csrf = False
 
+    reference = StringField("Case reference", id="queue-reference",
+                            validators=[Optional(), Length(max=20)])
     status = SelectField("Status", choices=STATUS_CHOICES, default="open")
     channel = SelectField("Channel", coerce=str, default="")
     urgency = SelectField("Urgency", default="", choices=[
@@ -46,8 +52,47 @@ class QueueFilterForm(FlaskForm):
     assigned = SelectField("Handler", default="", choices=[
         SelectChoice("", "Anyone"), SelectChoice("me", "Assigned to me"),
         SelectChoice("none", "Unassigned")])
+    ground = SelectField("Ground", default="", choices=[SelectChoice("", "Any ground")] + [
+        SelectChoice(value, text) for value, text in choices(Ground)])
+    setting = SelectField("Where it happened", default="", choices=[
+        SelectChoice("", "Anywhere")] + [SelectChoice(value, text)
+                                         for value, text in choices(Setting)])
+    since = DayField("Received from", id="queue-since", validators=[Optional()])
+    until = DayField("Received until", id="queue-until", validators=[Optional()])
+    sort = SelectField("Order", default="priority", choices=[
+        SelectChoice("priority", "Urgent first, then the nearest deadline"),
+        SelectChoice("deadline", "Nearest deadline first"),
+        SelectChoice("received", "Newest received first"),
+        SelectChoice("activity", "Latest activity first")])
     overdue = BooleanField("Overdue only")
-    page = IntegerField("Page", default=1, validators=[Optional(), NumberRange(1, 100_000)])
+    page = PageNumber("Page", default=1, validators=[Optional(), NumberRange(
+        1, 100_000, message="The page must be between 1 and 100,000.")])
+
+    def validate_reference(self, field: StringField) -> None:
+        if field.data and references.normalise(field.data) is None:
+            raise ValidationError("A case reference has two characters, a dash and four, "
+                                  "for example NF-7K3Q.")
+
+    def validate_until(self, field: DayField) -> None:
+        if field.data and self.since.data and field.data < self.since.data:
+            raise ValidationError("The end date must be the same as or after the start date.")
+
+    def wanted(self) -> QueueFilter:
+        """The validated form as a QueueFilter."""
+        return QueueFilter(
+            status=self.status.data, urgency=self.urgency.data, assigned=self.assigned.data,
+            channel_id=int(self.channel.data) if self.channel.data else None,
+            overdue=self.overdue.data,
+            reference=references.normalise(self.reference.data or "") or "",
+            ground=self.ground.data, setting=self.setting.data, since=self.since.data,
+            until=self.until.data, sort=self.sort.data, page=self.page.data or 1)
+
+    def kept(self) -> dict[str, str]:
+        """The filters in force as query arguments (no page): for the pager, the saved
+        view and the export."""
+        return {field.name: "y" if field.data is True else str(field.data) for field in self
+                if field.name != "page" and field.data not in ("", None, False)
+                and field.data != field.default}
 
 
 class VersionedForm(FlaskForm):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+from urllib.parse import parse_qsl, urlencode
 
 from flask import (
     Blueprint,
@@ -18,6 +19,7 @@ from flask import (
 )
 from flask_login import current_user
 from sqlalchemy.orm.exc import StaleDataError
+from werkzeug.datastructures import MultiDict
 
 from reporting.auth.access import SESSION_KEY
 from reporting.domain.cases import CaseStatus
@@ -25,14 +27,14 @@ from reporting.domain.errors import BelongError, Conflict
 from reporting.domain.peer import tag_label
 from reporting.domain.roles import Role
 from reporting.extensions import db
-from reporting.http import attachment
+from reporting.http import attachment, csv_download
 from reporting.models import Case
 from reporting.models.base import utcnow
-from reporting.services import access_log, handling, peer, queries
+from reporting.services import access_log, handling, peer, queries, queue_counts, queue_export
 from reporting.services.auth import session_private_key
 from reporting.services.casework import NoAccess, team_of
 from reporting.services.delivery import dispatch
-from reporting.services.staff import set_notify_mode
+from reporting.services.staff import save_queue_view, set_notify_mode
 from reporting.staff import actions
 from reporting.staff.forms import QueueFilterForm, SettingsForm
 
@@ -52,17 +54,71 @@ def _case(case_id: str) -> Case:
         abort(404)
 
 
-@bp.route("/")
-def queue():
-    """The cases of my channels at my school: metadata only, nothing decrypted."""
-    form = QueueFilterForm(request.args)
+def _queue_form(formdata) -> QueueFilterForm:
+    form = QueueFilterForm(formdata)
     form.channel.choices = [("", "All my channels")] + [
         (str(m.channel_id), m.channel.name) for m in current_user.memberships]
-    wanted = actions.queue_filter(form) if form.validate() else queries.QueueFilter()
-    cases, total = queries.handler_queue(db.session, current_user, wanted)
-    return render_template("staff/queue.html", form=form, cases=cases, total=total,
+    return form
+
+
+@bp.route("/")
+def queue():
+    """The cases of my channels at my school: metadata only, nothing decrypted. With no
+    filters in the address, the handler's saved view if they keep one."""
+    saved = not request.args and current_user.queue_view is not None
+    form = _queue_form(MultiDict(parse_qsl(current_user.queue_view)) if saved
+                       else request.args)
+    valid = form.validate()
+    if saved and not valid:  # a saved view that no longer fits (a team left): the default
+        form, saved = _queue_form(MultiDict()), False
+        valid = form.validate()
+        flash("Your saved view no longer fits your teams, so the queue shows every open "
+              "case. Save a new view when you are ready.", "error")
+    counts = queue_counts.status_counts(db.session, current_user)
+    if not valid:
+        return render_template("staff/queue.html", form=form, rows=[], total=0, saved=False,
+                               order=None, now=utcnow(), counts=counts), 400
+    wanted = form.wanted()
+    rows, total = queries.handler_queue(db.session, current_user, wanted, counts)
+    return render_template("staff/queue.html", form=form, rows=rows, total=total,
                            wanted=wanted, page_size=queries.PAGE_SIZE, now=utcnow(),
-                           counts=queries.status_counts(db.session, current_user))
+                           saved=saved, order=queries.ORDERS[wanted.sort], counts=counts)
+
+
+@bp.route("/queue/view", methods=["POST"])
+def save_view():
+    """Keep these filters as the queue's first view (or forget the saved one)."""
+    form = _queue_form(request.form)
+    if "forget" in request.form:
+        save_queue_view(db.session, current_user, None)
+        db.session.commit()
+        flash("Your saved view is forgotten: the queue opens on every open case.", "success")
+        return redirect(url_for("staff.queue"))
+    if not form.validate():
+        flash("These filters could not be saved: correct them first.", "error")
+        return redirect(url_for("staff.queue", **form.kept()))
+    try:
+        save_queue_view(db.session, current_user, urlencode(form.kept()))
+    except BelongError as exc:
+        flash(str(exc), "error")
+        return redirect(url_for("staff.queue"))
+    db.session.commit()
+    flash("View saved: the queue opens with these filters.", "success")
+    return redirect(url_for("staff.queue"))
+
+
+@bp.route("/queue.csv", methods=["POST"])  # a POST: exporting writes an audit entry
+def queue_csv():
+    """The metadata of every case these filters show, as CSV (no content; audited)."""
+    form = _queue_form(request.form)
+    if not form.validate():
+        flash("Correct the filters before exporting.", "error")
+        return redirect(url_for("staff.queue"))
+    rows = queue_export.queue_export(db.session, current_user, form.wanted())
+    access_log.record_queue_export(db.session, current_user, form.kept(), len(rows))
+    db.session.commit()
+    return csv_download(f"belong-queue-{utcnow().date().isoformat()}.csv",
+                        queue_export.queue_csv_rows(rows))
 
 
 def render_case(case: Case, status: int = 200, **forms):
@@ -128,7 +184,8 @@ def evidence(case_id: str, evidence_id: str):
 
 @bp.context_processor
 def _labels() -> dict:
-    return {"peer_label": tag_label, "statuses": list(CaseStatus)}
+    return {"peer_label": tag_label,
+            "statuses": [CaseStatus(s) for s in queries.UNFINISHED]}
 
 
 @bp.route("/settings", methods=["GET", "POST"])

@@ -13,7 +13,7 @@ from wtforms.fields.choices import SelectChoice
 from reporting.domain.directory import KIND_LABELS, TAG_LABELS, label_of
 from reporting.extensions import db
 from reporting.models import School
-from reporting.services import directory
+from reporting.services import directory, suggestions
 from reporting.student import bp, school_or_404
 
 bp.add_app_template_global(label_of, "support_label")  # for entries on any page
@@ -46,8 +46,10 @@ def support_page(school: School):
     entries = directory.current_entries(
         db.session, school.id, tags=(form.tag.data or ()) if shown else (),
         kind=form.kind.data if shown else None)
+    tags = set(form.tag.data or ()) if shown else set()
     return render_template("student/support.html", school=school, form=form, entries=entries,
-                           tags=set(form.tag.data or ()) if shown else set()), \
+                           tags=tags, suggestions=suggestions.for_identities(
+                               db.session, school, tags) if tags else None), \
         200 if shown else 400
 
 

@@ -26,7 +26,7 @@ from reporting.domain.errors import BelongError, InvalidReceipt
 from reporting.extensions import csrf, db, limiter
 from reporting.http import attachment
 from reporting.models import Case, School
-from reporting.services import followup, rerouting, retention
+from reporting.services import followup, rerouting, retention, suggestions
 from reporting.services.delivery import dispatch
 from reporting.services.reports import Keys, open_receipt, reporter_keys
 from reporting.student import REPORTER, bp, school_or_404
@@ -90,6 +90,8 @@ def _page(school: School, case: Case, keys: Keys, notice: str = "", **forms):
         forms["withdraw_form"].confirm.label.text = "I want to end this conversation"
     return render_template("student/your_report.html", school=school,
                            view=followup.reporter_view(case, keys), notice=notice,
+                           suggestions=suggestions.for_identities(
+                               db.session, school, case.report.chosen("ground")),
                            leave_form=LeaveForm(), **forms)
 
 

@@ -15,7 +15,8 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length
 
 from reporting.domain.report import MESSAGE_MAX
-from reporting.student.report_form import CHANNELS, Checkboxes
+from reporting.fields import Checkboxes
+from reporting.student.report_form import CHANNELS
 from reporting.validators import Printable
 
 

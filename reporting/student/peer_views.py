@@ -15,12 +15,12 @@ from wtforms.validators import InputRequired, Length
 from reporting.domain.errors import BelongError, Conflict
 from reporting.domain.peer import PEER_TAGS
 from reporting.extensions import csrf, db
+from reporting.fields import Checkboxes
 from reporting.services.delivery import dispatch
 from reporting.services.peer import request_connection
 from reporting.services.reports import already_sent
 from reporting.student import DATABASE_GONE, SchoolFace, bp, face_of, school_for_form
 from reporting.student.limits import robot_filled_the_honeypot, send_limits
-from reporting.student.report_form import Checkboxes
 from reporting.student.report_views import EXPIRED, LIMITED, NOT_SENT, sent_already, to_receipt
 from reporting.validators import Printable
 

@@ -17,19 +17,20 @@ from wtforms import (
     HiddenField,
     MultipleFileField,
     RadioField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
-from wtforms.widgets import CheckboxInput, ListWidget
 
 from reporting.domain import report as answers
 from reporting.domain.addresses import one_address
+from reporting.domain.numbers import whole_number
+from reporting.domain.placements import NO_SUCH_PROVIDER, NOT_SAID
 from reporting.domain.report import (
     ALSO_ASKED,
     IDENTITY_FIELDS,
+    PROVIDER_QUESTION,
     QUESTIONS,
     Ground,
     Impact,
@@ -41,6 +42,7 @@ from reporting.domain.report import (
 )
 from reporting.domain.roles import CHANNEL_LABELS, ChannelKind
 from reporting.domain.routing import Answers
+from reporting.fields import Checkboxes
 from reporting.services.evidence import CleanFile
 from reporting.services.reports import Draft
 from reporting.validators import Printable
@@ -58,14 +60,8 @@ def pick(enum) -> list[SelectChoice]:
     return options(answers.choices(enum))
 
 
+RATHER_NOT_SAY = SelectChoice(NOT_SAID, "I'd rather not say")
 CHANNELS = options([(kind.value, label) for kind, label in CHANNEL_LABELS.items()])
-
-
-class Checkboxes(SelectMultipleField):
-    """Several choices as a list of checkboxes."""
-
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 class ReportForm(FlaskForm):
@@ -92,6 +88,10 @@ class ReportForm(FlaskForm):
     occurred_month = StringField("Month", validators=[Optional(), Length(max=7)])
     setting = RadioField(QUESTIONS["setting"], choices=pick(Setting),
                          validators=[InputRequired("Choose where it happened.")])
+    # The school's current providers, set by offer_providers (report_views.py); checked
+    # against them, so another school's, a retired one or nonsense gets a clear message.
+    provider = RadioField(PROVIDER_QUESTION, default=NOT_SAID, choices=[RATHER_NOT_SAY],
+                          validate_choice=False, validators=[Optional()])
     responsible = RadioField(QUESTIONS["responsible"], choices=pick(Responsible),
                              validators=[InputRequired("Choose who was responsible, or 'I don't "
                                                    "know'.")])
@@ -129,6 +129,23 @@ class ReportForm(FlaskForm):
     # the report is never shared with a team the student was not shown.
     also_shown = HiddenField()
     files = MultipleFileField("Files (optional)")
+
+    # None: the school's list could not be read (the database is gone), so nothing is
+    # refused for it; the send itself checks again.
+    offered: frozenset[str] | None = None
+
+    def offer_providers(self, providers: list[tuple[str, str]] | None) -> None:
+        """Ask about these (id, name) providers; None when the list cannot be read."""
+        if providers is None:
+            return
+        self.provider.choices = [RATHER_NOT_SAY, *options(providers)]
+        self.offered = frozenset(value for value, _ in providers)
+
+    def validate_provider(self, field) -> None:
+        if (self.setting.data == Setting.CLINICAL_PLACEMENT and field.data
+                and self.offered is not None and field.data not in self.offered):
+            field.data = NOT_SAID  # shown unchosen, with the message
+            raise ValidationError(NO_SUCH_PROVIDER)
 
     def validate_occurred_date(self, field) -> None:
         if self.occurred_kind.data == When.DATE:
@@ -191,7 +208,8 @@ class Step:
 STEPS = (
     Step("safety", "Are you safe?", ("safe",)),
     Step("what", "What happened", ("narrative", "occurred_kind", "occurred_date",
-                                   "occurred_month", "setting", "responsible", "works_in")),
+                                   "occurred_month", "setting", "provider", "responsible",
+                                   "works_in")),
     Step("about", "What it was about", ("grounds", "other_ground", "impact", "urgency")),
     Step("wishes", "What you would like", ("wants", "identity", "name", "student_id",
                                            "contact", "notify_me", "share_identity_with")),
@@ -270,4 +288,12 @@ def to_draft(form: ReportForm, files: tuple[CleanFile, ...],
         also_shown=frozenset(k for k in ChannelKind if k.value == form.also_shown.data),
         files=files,
         notify_address_sealed=notify_address_sealed if named else None,
+        provider_id=provider_id(form),
     )
+
+
+def provider_id(form: ReportForm) -> int | None:
+    """The provider chosen, for a clinical placement only (None: "I'd rather not say")."""
+    if form.setting.data != Setting.CLINICAL_PLACEMENT or not form.provider.data:
+        return None
+    return whole_number(form.provider.data) or 0  # 0 is never an id: refused when sent

@@ -11,9 +11,11 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from reporting.domain.errors import Conflict
+from reporting.domain.placements import ProviderNotFound
 from reporting.domain.report import NARRATIVE_MAX
 from reporting.extensions import csrf, db, limiter
 from reporting.models import Case, School
+from reporting.services import placements, suggestions
 from reporting.services.delivery import dispatch
 from reporting.services.directory import matching_entries
 from reporting.services.followup import readers_of
@@ -65,6 +67,19 @@ LIMITED = ("Belong is receiving a lot from your connection just now, so this ste
 log = logging.getLogger("belong")
 
 
+def report_form(school: School | SchoolFace) -> ReportForm:
+    """The form, asking about the school's current placement providers (none offered while
+    the database is gone: the answer carried is kept, and checked when sent)."""
+    form = ReportForm()
+    if not isinstance(school, SchoolFace):
+        try:
+            form.offer_providers([(str(p.id), p.name) for p in placements.school_providers(
+                db.session, school.id, current=True)])
+        except DATABASE_GONE:
+            db.session.remove()
+    return form
+
+
 def _decision(school: School | SchoolFace, form: ReportForm):
     """The school's suggestion for the review step; None while the database is gone."""
     if isinstance(school, SchoolFace):
@@ -108,7 +123,7 @@ def _target(form: ReportForm, step: Step) -> Step | None:
 def _limited(_limit) -> Response:
     """Over the limit mid-report: the same step again, every answer kept (429)."""
     school = school_for_form(request.view_args["slug"])
-    form = ReportForm()
+    form = report_form(school)
     page, _ = render_step(school, form, step_named(request.form.get("step")), LIMITED)
     return Response(page, 429)
 
@@ -120,7 +135,7 @@ def report(slug: str):
     """The report form, one step per page; the last step sends it."""
     reading = request.method != "POST"  # GET, or HEAD (never treated as a step sent)
     school = school_or_404(slug) if reading else school_for_form(slug)
-    form = ReportForm()
+    form = report_form(school)
     if reading:
         form.submission_id.data = secrets.token_urlsafe(24)
         return render_step(school, form, STEPS[0])
@@ -155,6 +170,10 @@ def _send(school: School | SchoolFace, form: ReportForm, step: Step):
         submitted = submit_report(db.session, school, to_draft(form, files, sealed),
                                   form.submission_id.data or None, form.repeats.data or None)
         db.session.commit()
+    except ProviderNotFound as exc:  # retired while the student wrote, or made up
+        db.session.rollback()
+        form.provider.data, form.provider.errors = "", [str(exc)]
+        return render_step(school, form, step_named("what"))
     except (Conflict, IntegrityError) as exc:  # the same submission sent twice, perhaps at once
         db.session.rollback()
         if isinstance(exc, Conflict) or already_sent(db.session, form.submission_id.data):
@@ -203,7 +222,7 @@ def _receipt_page(slug: str, sent: Sent, form: ReceiptKeptForm):
     safe: the emergency routes above everything, and confidential, urgent help first).
     With the database gone, the receipt alone: it is in the session."""
     school = school_for_form(slug)
-    case = support = None
+    case = support = suggested = None
     if not isinstance(school, SchoolFace):
         try:
             case = db.session.scalar(select(Case).where(Case.id == sent.case_id,
@@ -213,6 +232,9 @@ def _receipt_page(slug: str, sent: Sent, form: ReceiptKeptForm):
                 support = matching_entries(db.session, school, case.report.chosen("ground"),
                                            case.channel.kind, also=also.kind if also else None,
                                            not_safe=sent.not_safe)
+            if case is not None:
+                suggested = suggestions.for_identities(db.session, school,
+                                                       case.report.chosen("ground"))
         except DATABASE_GONE:
             db.session.remove()
             school, case = face_of(school), None
@@ -220,7 +242,7 @@ def _receipt_page(slug: str, sent: Sent, form: ReceiptKeptForm):
                            form=form, not_safe=sent.not_safe, peer=sent.peer,
                            channel=case.channel if case and sent.peer else None,
                            readers=readers_of(case) if case and not sent.peer else None,
-                           support=support)
+                           support=support, suggestions=suggested)
 
 
 @bp.route("/s/<slug>/receipt/<handle>", methods=["GET", "POST"])

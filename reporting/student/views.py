@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from reporting.extensions import db
 from reporting.models import School
+from reporting.services.pack import you_said
 from reporting.student import bp, school_or_404
 from reporting.student.directory_views import support_page
 
@@ -21,7 +22,17 @@ def index():
 @bp.route("/s/<slug>/")
 def home(slug: str):
     """What Belong is at this school, and the ways in."""
-    return render_template("student/home.html", school=school_or_404(slug))
+    school = school_or_404(slug)
+    return render_template("student/home.html", school=school,
+                           you_said=bool(you_said.published(db.session, school.id)))
+
+
+@bp.route("/s/<slug>/you-said-we-did")
+def you_said_we_did(slug: str):
+    """What the school changed because of reports, as its admins published it."""
+    school = school_or_404(slug)
+    return render_template("student/you_said.html", school=school,
+                           sections=you_said.published(db.session, school.id))
 
 
 @bp.route("/s/<slug>/support")

@@ -9,9 +9,12 @@ from __future__ import annotations
 import os
 import threading
 
+import pyotp
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from werkzeug.serving import make_server
+
+from tests.mailbox import inline_mail, smtp  # noqa: F401 (fixtures: a real SMTP server)
 
 CHROMIUM = os.environ.get("BELONG_CHROMIUM", "/usr/bin/chromium")
 NARROW = {"width": 320, "height": 256}  # 1280 x 1024 at 400% zoom
@@ -76,7 +79,9 @@ def neutral_exit(app, live_server):
 
 
 def assert_accessible(page) -> None:
-    """Zero axe-core violations at WCAG 2.2 AA on the page as it is now."""
+    """Zero axe-core violations at WCAG 2.2 AA on the page as it is now, once its stylesheet
+    has loaded (a page a click has just opened may still be waiting for it)."""
+    page.wait_for_load_state("load")
     results = _axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS},
                                       "resultTypes": ["violations"]})
     assert results.violations_count == 0, f"{page.url}\n{results.generate_report()}"
@@ -89,6 +94,21 @@ def tab_to(page, selector: str, limit: int = 120) -> None:
         if page.evaluate("s => document.activeElement.matches(s)", selector):
             return
     raise AssertionError(f"could not reach {selector} with the Tab key")
+
+
+def type_into(page, selector: str, text: str) -> None:
+    """Tab to a field and type into it."""
+    tab_to(page, selector)
+    page.keyboard.type(text)
+
+
+def set_up_authenticator(page, landing: str = "**/staff/") -> None:
+    """On the enrolment QR page: read the key as an authenticator app would, send its code."""
+    secret = page.locator("code.secret").inner_text()
+    type_into(page, "#code", pyotp.TOTP(secret).now())
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    page.wait_for_url(landing)
 
 
 def choose(page, name: str, value: str) -> None:
@@ -108,17 +128,33 @@ def tick(page, name: str, value: str) -> None:
     page.keyboard.press("Space")
 
 
-def press_button(page, text: str) -> None:
-    """Tab to a button or link whose text starts with `text`; press Enter and wait for the page."""
-    for _ in range(120):
+def tab_to_button(page, text: str, limit: int = 150) -> None:
+    """Tab to a button or link whose text starts with `text`."""
+    for _ in range(limit):
         page.keyboard.press("Tab")
         if page.evaluate("t => { const e = document.activeElement; return (e.tagName === "
                          "'BUTTON' || e.tagName === 'A') && e.textContent.trim().startsWith(t); }",
                          text):
-            with page.expect_navigation():
-                page.keyboard.press("Enter")
             return
     raise AssertionError(f"no button or link '{text}' reachable with the Tab key")
+
+
+def press_button(page, text: str) -> None:
+    """Tab to a button or link whose text starts with `text`; press Enter and wait for the page."""
+    tab_to_button(page, text)
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+
+
+def pick(page, selector: str, value: str) -> None:
+    """Choose an option of a select by keyboard: focus it, then arrow keys to the value."""
+    tab_to(page, selector)
+    page.keyboard.press("Home")
+    for _ in range(30):
+        if page.evaluate("s => document.querySelector(s).value", selector) == value:
+            return
+        page.keyboard.press("ArrowDown")
+    raise AssertionError(f"no {value} in {selector} reachable with the arrow keys")
 
 
 def walk_to_review(page, narrative: str, safe: str = "yes", slug: str = "northfield",

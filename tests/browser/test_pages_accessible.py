@@ -5,19 +5,29 @@ from __future__ import annotations
 import pytest
 
 from reporting.domain.roles import Role
+from reporting.services.role_models import profiles
+from reporting.services.spaces import sessions
 from tests import factories
 from tests.browser.conftest import NARROW, assert_accessible, tab_to
+from tests.services.test_role_models import fields as role_model_fields
+from tests.services.test_spaces import session_fields
 
 STUDENT_URLS = ["/", "/s/northfield/", "/s/northfield/support", "/s/northfield/return",
-                "/s/northfield/report"]
+                "/s/northfield/report", "/s/northfield/support?tag=race",
+                "/s/northfield/you-said-we-did", "/s/northfield/pulse",
+                "/s/northfield/role-models", "/s/northfield/role-models/return"]
 
 
 @pytest.fixture
 def world(session, school):
-    """A school with a report and one enrolled pastoral officer."""
+    """A school with a report, one enrolled pastoral officer and a session to suggest."""
     report = factories.make_report(session, school, narrative="Said on the ward round.")
     officer = factories.make_staff(session, school, Role.PASTORAL_OFFICER)
     admin = factories.make_staff(session, school, Role.ADMIN)
+    sessions.create_session(session, admin, school, session_fields("Meet-up", ("race",)))
+    volunteer = factories.make_staff(session, school, Role.ROLE_MODEL)
+    profiles.approve_profile(session, admin, profiles.save_profile(
+        session, volunteer, role_model_fields("Ade", ("race",))))
     newcomer = factories.make_staff(session, school, Role.PEER_SUPPORTER, enrolled=False)
     session.commit()
     return {"report": report, "officer": officer, "admin": admin, "newcomer": newcomer}
@@ -76,6 +86,9 @@ def test_student_report_page_is_accessible(page, world):
     page.fill("#receipt", world["report"].receipt)
     page.click("button[type=submit]")
     assert page.get_by_text("Said on the ward round.").is_visible()
+    assert page.get_by_role("heading", name="Spaces to meet people who share your "
+                            "experience").is_visible()
+    assert page.get_by_role("heading", name="People who have been there").is_visible()
     assert_accessible(page)
 
 
@@ -129,6 +142,8 @@ def test_staff_pages_are_accessible(page, world, browser, live_server):
     admin_page.click("button[value=preview]")
     assert admin_page.get_by_text("These rules would suggest").is_visible()
     assert_accessible(admin_page)
+    admin_page.goto("/admin/placements")  # more in test_placements_accessible.py
+    assert_accessible(admin_page)
     admin_page.goto("/admin/response-times")
     assert_accessible(admin_page)
     admin_page.fill("#ack_peer", "0")
@@ -141,6 +156,21 @@ def test_staff_pages_are_accessible(page, world, browser, live_server):
     assert admin_page.locator("time[datetime='2026-12-25']").is_visible()
     assert_accessible(admin_page)
     admin_context.close()
+
+
+def test_pulse_admin_pages_are_accessible(page, world):
+    """Do the pulse's results and statements pages pass axe and reflow, with an error too?"""
+    _sign_in(page, world["admin"])
+    for url in ["/admin/pulse", "/admin/pulse/items"]:
+        page.goto(url)
+        assert_accessible(page)
+        page.set_viewport_size(NARROW)
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+        page.set_viewport_size({"width": 1280, "height": 800})
+    page.check("input[name=source][value=published]")
+    page.click("form[action$='/admin/pulse/items'] button[type=submit]")
+    assert page.locator(".error-summary").is_visible()
+    assert_accessible(page)
 
 
 def test_access_log_is_accessible(page, world):
@@ -171,7 +201,7 @@ def test_enrolment_pages_are_accessible(page, world):
     assert_accessible(page)
     page.fill("#password", factories.PASSWORD)
     page.click("button[type=submit]")
-    assert page.locator("svg.qr").is_visible()
+    page.wait_for_selector("svg.qr")
     assert_accessible(page)
     page.fill("#code", factories.totp_code(newcomer))
     page.click("button[type=submit]")

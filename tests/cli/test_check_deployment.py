@@ -19,7 +19,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from flask_migrate import downgrade, upgrade
+from flask_migrate import downgrade
 from sqlalchemy import create_engine, update
 from werkzeug.serving import make_server
 
@@ -346,24 +346,13 @@ def test_credentials_are_stripped_for_the_stranger_probe():
 
 # --- database --------------------------------------------------------------------------
 
-@pytest.fixture
-def at_head_afterwards(app):
-    """Inside an app context; the database is upgraded back to head afterwards."""
-    with app.app_context():
-        try:
-            yield
-        finally:
-            db.session.remove()
-            upgrade()
-
-
 def _script(app):
     from alembic.script import ScriptDirectory
 
     return ScriptDirectory.from_config(app.extensions["migrate"].migrate.get_config())
 
 
-def test_a_reachable_database_at_head_passes(app, at_head_afterwards):
+def test_a_reachable_database_at_head_passes(app, migrated):
     """Is the test database reachable and at head?"""
     assert database.check_database(db.engine).status is Status.OK
     script = _script(app)
@@ -371,7 +360,7 @@ def test_a_reachable_database_at_head_passes(app, at_head_afterwards):
     assert result.status is Status.OK and script.get_current_head() in result.detail
 
 
-def test_a_database_behind_head_names_both_revisions(app, at_head_afterwards):
+def test_a_database_behind_head_names_both_revisions(app, migrated):
     """Migrated down one revision, does the check FAIL naming where it is and the head?"""
     script = _script(app)
     head = script.get_current_head()

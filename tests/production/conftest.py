@@ -4,6 +4,7 @@
     def test_other(harness_pair):        # two app servers behind the same nginx
     def test_both(deployment):           # runs twice: one server, then two
     def test_browser(deployment, page):  # a fresh Chromium context on that deployment
+    def test_more(harness, open_page):   # open_page(harness): one more browser each call
 
 The harnesses start on first use and stop at the end of the run, even after failures.
 Missing nginx, PostgreSQL, Redis or Chromium fail these tests: they never skip.
@@ -13,10 +14,11 @@ from __future__ import annotations
 
 import os
 import signal
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
 import redis
+from playwright.sync_api import BrowserContext, Page
 
 from tests.browser.conftest import launch_chromium
 from tests.production.harness import Harness, missing_tools
@@ -114,10 +116,23 @@ def https_browser(playwright, certificate):
 
 
 @pytest.fixture
-def page(https_browser, deployment):
+def open_page(https_browser) -> Iterator[Callable[[Harness], Page]]:
+    """Open a fresh browser context (no cookies) and page on a harness's https address, as
+    often as a test needs another browser; every one closes after the test."""
+    contexts: list[BrowserContext] = []
+
+    def open_on(harness: Harness) -> Page:
+        context = https_browser.new_context(base_url=harness.base_url)
+        context.set_default_timeout(15_000)  # every step is local: fail fast, not after 30 s
+        contexts.append(context)
+        return context.new_page()
+
+    yield open_on
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def page(open_page, deployment) -> Page:
     """A fresh browser context (no cookies) and page on the deployment's https address."""
-    context = https_browser.new_context(base_url=deployment.base_url)
-    context.set_default_timeout(15_000)  # every step is local: fail fast, not after 30 s
-    page = context.new_page()
-    yield page
-    context.close()
+    return open_page(deployment)

@@ -203,6 +203,8 @@ class Harness:
             "BELONG_LOG_FORMAT": "json",
             "BELONG_BIND": f"127.0.0.1:{self.apps.ports[0]}",
             "BELONG_BACKUP_DIR": str(self.backups),
+            # The test identity provider serves the harness's own certificate.
+            "BELONG_OIDC_CA_BUNDLE": str(self.cafile),
         })
 
     def _job_env(self) -> dict[str, str]:

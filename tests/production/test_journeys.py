@@ -9,15 +9,24 @@ from __future__ import annotations
 
 import secrets
 
-from tests.browser.conftest import assert_accessible, choose, press_button, tab_to, tick
+from tests.browser.conftest import (
+    assert_accessible,
+    choose,
+    press_button,
+    tab_to,
+    tab_to_button,
+    tick,
+)
 from tests.production.failover import Failover
-from tests.production.harness import SCHOOL, Harness
-from tests.production.web import enrol, file_report, sign_in_by_keyboard, token, totp_code
-
-
-def newest_case(harness: Harness) -> str:
-    """The id of the case filed last (tests run one at a time)."""
-    return harness.postgres.psql("SELECT id FROM cases ORDER BY created_at DESC LIMIT 1").strip()
+from tests.production.harness import SCHOOL
+from tests.production.web import (
+    enrol,
+    file_report,
+    newest_case,
+    sign_in_by_keyboard,
+    token,
+    totp_code,
+)
 
 
 def test_student_reports_and_returns_with_the_receipt(page, deployment, tmp_path):
@@ -131,6 +140,7 @@ def test_officer_enrols_signs_in_and_works_a_case(page, deployment):
     page.wait_for_selector("text=Message sent.")
     assert_accessible(page)
     failover.next()
+    _find_by_reference_and_export(page, page.locator("dd.case-reference").inner_text())
 
     student = deployment.session()
     form = student.get(deployment.url(f"/s/{SCHOOL}/return"))
@@ -139,6 +149,25 @@ def test_officer_enrols_signs_in_and_works_a_case(page, deployment):
     assert report.url.endswith("/your-report"), report.status_code
     assert "Would a chat this week help?" in report.text
     failover.finish()
+
+
+def _find_by_reference_and_export(page, reference: str) -> None:
+    """From the case page: back to the queue, the case found by its reference, the view
+    saved and the metadata downloaded (two POSTs with their CSRF tokens over https)."""
+    press_button(page, "Back to the queue")
+    tab_to(page, "#queue-reference")
+    page.keyboard.type(reference.lower())
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.locator("tbody th.case-reference").all_inner_texts() == [reference]
+    assert_accessible(page)
+    press_button(page, "Save this view")
+    page.wait_for_selector("text=View saved")
+    tab_to_button(page, "Download these cases as CSV")
+    with page.expect_download() as download:
+        page.keyboard.press("Enter")
+    with open(download.value.path(), encoding="utf-8") as exported:
+        assert reference in exported.read()
 
 
 def test_admin_signs_in_and_opens_the_dashboard(page, deployment):

@@ -17,11 +17,13 @@ import requests
 from tests.browser.test_casework_journey import _sign_in_by_keyboard
 from tests.conftest import CSRF
 from tests.production.harness import SCHOOL, Harness, Staff
+from tests.production.processes import wait_until
 
 RECEIPT = re.compile(r'id="receipt-code">\s*([0-9A-Z-]+)\s*<')
 SUBMISSION = re.compile(r'name="submission_id"[^>]*value="([^"]+)"')
 TOTP_SECRET = re.compile(r'<code class="secret">([A-Z2-7]+)</code>')
 TOTP_STEP = 30
+TOTP_MARGIN = 15  # seconds a code given out is still taken, at least (a slow machine)
 REPORT_ANSWERS = {
     "safe": "yes", "occurred_kind": "period", "setting": "teaching", "responsible": "student",
     "grounds": "race", "impact": "some", "urgency": "medium", "wants": "support",
@@ -54,22 +56,43 @@ def file_report(harness: Harness, narrative: str, session: requests.Session | No
     return receipt.group(1)
 
 
+def newest_case(harness: Harness) -> str:
+    """The id of the case filed last (tests run one at a time)."""
+    return harness.postgres.psql("SELECT id FROM cases ORDER BY created_at DESC LIMIT 1").strip()
+
+
+def emailed_link(harness: Harness, address: str, path: str = "/auth/enrol/",
+                 timeout: float = 30.0) -> str:
+    """The link under `path` in the one email the relay delivered to `address` (the worker
+    sends it, so it is waited for)."""
+    wait_until(lambda: harness.mail.to(address), f"an email to {address}", timeout=timeout,
+               interval=0.1)
+    [email] = harness.mail.to(address)
+    links = re.findall(re.escape(harness.url(path)) + r"\S+", email.get_content())
+    assert len(links) == 1, f"not one {path} link in the email to {address}:\n{email}"
+    return links[0]
+
+
 def totp_code(staff: Staff) -> str:
     """The next code the app will accept for this account: never one already used.
 
-    The app takes the previous, current and next 30-second step, each once. This gives the
-    current step's code, or the next step's if that one is spent (valid for 30 to 90 s, so a
-    slow machine still gets it in), and waits for the clock only if both are (at most 30 s).
+    The app takes the previous, current and next 30-second step, each once and in order.
+    This gives the earliest step not yet used whose code the app still takes for at least
+    TOTP_MARGIN seconds (the previous step's in the first half of a step), so an account
+    gets three codes without waiting half the time and two always; it waits for the clock
+    only when every step the app takes now is spent (at most 30 s).
     """
     assert staff.totp_secret, f"{staff.email} is not enrolled"
     while True:
-        current = int(time.time()) // TOTP_STEP
-        last = staff.last_totp_counter if staff.last_totp_counter is not None else current - 1
-        counter = max(current, last + 1)
+        now = time.time()
+        current = int(now) // TOTP_STEP
+        counter = int(now + TOTP_MARGIN) // TOTP_STEP - 1  # taken until its step + 2 begins
+        if staff.last_totp_counter is not None:
+            counter = max(counter, staff.last_totp_counter + 1)
         if counter <= current + 1:
             staff.last_totp_counter = counter
             return pyotp.TOTP(staff.totp_secret).at(counter * TOTP_STEP)
-        time.sleep((current + 1) * TOTP_STEP - time.time() + 0.05)
+        time.sleep((counter - 1) * TOTP_STEP - now + 0.05)  # until the app takes `counter`
 
 
 def sign_in_by_keyboard(page, staff: Staff, landing: str = "**/staff/") -> None:

@@ -48,14 +48,6 @@ def fields(name: str = "Student Wellbeing Service", **changes) -> EntryFields:
     return EntryFields(**{**answers, **changes})
 
 
-@pytest.fixture
-def admin(session, school):
-    """An admin of the test school."""
-    user = factories.make_staff(session, school, Role.ADMIN)
-    session.commit()
-    return user
-
-
 def _dated(revision: SupportRevision, start: datetime, end: datetime | None) -> None:
     revision.valid_from, revision.valid_to = start, end
 
@@ -350,8 +342,8 @@ def test_two_admins_saving_at_once_cannot_both_win(app, engine, session, school,
 
 def test_the_demo_school_has_a_directory(session):
     """Does the demo seed realistic entries, national helplines included, through the rules?"""
-    demo = build_demo(session, params=factories.FAST, enrolment_lifetime=timedelta(hours=1),
-                      password=factories.PASSWORD)
+    demo = build_demo(session, params=factories.FAST, totp_key=factories.TOTP_KEY,
+                      enrolment_lifetime=timedelta(hours=1), password=factories.PASSWORD)
     session.commit()
     found = {r.name: r for r in current_entries(session, demo.school.id)}
     assert {"BAME Medics", "LGBTQ+ Medics Network", "Samaritans", "Student Space",

@@ -76,3 +76,22 @@ def test_canary_is_nowhere_in_the_raw_database(session, school, engine):
     assert submitted.report.id.encode() in storage  # the scan does see the data
     found = [name for name, pattern in encodings(canary).items() if pattern in storage]
     assert found == [], f"canary found in the raw database as {found}"
+
+
+def test_no_totp_secret_is_in_the_raw_database(session, school, engine):
+    """With accounts of three roles enrolled, is any of their TOTP secrets
+    in the raw database, in any encoding (base32 as apps show it, bytes, hex, base64)?"""
+    officers = [factories.make_staff(session, school, role, email=f"{role.value}@x.example")
+                for role in (Role.PASTORAL_OFFICER, Role.PEER_SUPPORTER, Role.ADMIN)]
+    session.commit()
+    secrets_held = [factories.totp_secret(officer) for officer in officers]
+    with engine.connect() as connection:
+        if engine.dialect.name == "sqlite":
+            connection.exec_driver_sql("PRAGMA wal_checkpoint(FULL)")
+    storage = raw_storage(engine)
+    assert officers[0].email.encode() in storage  # the scan does see the staff rows
+    for secret in secrets_held:
+        decoded = base64.b32decode(secret)
+        forms = {**encodings(secret), "raw": decoded, "raw-hex": decoded.hex().encode()}
+        found = [name for name, pattern in forms.items() if pattern in storage]
+        assert found == [], f"a TOTP secret is in the raw database as {found}"

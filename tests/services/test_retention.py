@@ -65,7 +65,8 @@ def _stats(session) -> list[tuple]:
         CaseStat.month, CaseStat.academic_year, CaseStat.setting, CaseStat.identity,
         CaseStat.urgent, CaseStat.overrode, CaseStat.status, CaseStat.ack_hours,
         CaseStat.first_response_hours, CaseStat.resolution_hours, CaseStat.ack_within_target,
-        CaseStat.feedback_within_target).order_by(CaseStat.id)).all()
+        CaseStat.feedback_within_target, CaseStat.ground_bits, CaseStat.repeat,
+    ).order_by(CaseStat.id)).all()
     grounds = session.execute(select(CaseStatGround.stat_id, CaseStatGround.ground)
                               .order_by(CaseStatGround.stat_id, CaseStatGround.ground)).all()
     totals = session.execute(select(CaseStat.channel, CaseStat.status, func.count(),

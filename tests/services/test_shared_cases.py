@@ -14,7 +14,15 @@ from reporting.domain.errors import BelongError
 from reporting.domain.report import Ground, Urgency, Want
 from reporting.domain.roles import ChannelKind, Role
 from reporting.models import AuditEntry, CaseStat, ChannelMembership, OutboxMessage, WrappedKey
-from reporting.services import followup, handling, peer, queries, rerouting, routing_rules
+from reporting.services import (
+    followup,
+    handling,
+    peer,
+    queries,
+    queue_counts,
+    rerouting,
+    routing_rules,
+)
 from reporting.services.casework import NoAccess, post_staff_message, staff_keys
 from reporting.services.reports import IDENTITY, read_fields, reporter_keys, wrap_context
 from reporting.services.retention import set_legal_hold
@@ -39,6 +47,10 @@ def _not_safe(session, school, **overrides):
                                       **overrides)
     session.commit()
     return submitted
+
+
+def _cases(rows: list[queries.QueueRow]) -> list:
+    return [row.case for row in rows]
 
 
 def _student_keys(session, school, submitted):
@@ -80,16 +92,16 @@ def test_a_third_channel_or_another_school_still_cannot_find_or_read_it(session,
             handling.find_case(session, user, case.id)
         with pytest.raises(NoAccess):
             staff_keys(session, user, private_key(user), case)
-        assert case not in queries.handler_queue(session, user, queries.QueueFilter())[0]
+        assert case not in _cases(queries.handler_queue(session, user, queries.QueueFilter())[0])
 
 
 def test_the_case_is_in_both_queues_once_and_both_teams_are_told(session, school, team):
     """Is the case in both officers' queues (once each), and is each team notified?"""
     case = _not_safe(session, school).case
     for role in (Role.INSTITUTIONAL_OFFICER, Role.PASTORAL_OFFICER):
-        cases, total = queries.handler_queue(session, team[role], queries.QueueFilter())
-        assert (cases, total) == ([case], 1)
-        assert queries.status_counts(session, team[role])["submitted"] == 1
+        rows, total = queries.handler_queue(session, team[role], queries.QueueFilter())
+        assert (_cases(rows), total) == ([case], 1)
+        assert queue_counts.status_counts(session, team[role])["submitted"] == 1
     told = set(session.scalars(select(OutboxMessage.staff_id).where(
         OutboxMessage.kind == "case_attention")))
     assert told == {team[Role.INSTITUTIONAL_OFFICER].id, team[Role.PASTORAL_OFFICER].id}
@@ -346,20 +358,23 @@ def test_a_queue_mixing_led_and_shared_cases_keeps_its_order_and_pages(session, 
     first, total = queries.handler_queue(session, pastoral, queries.QueueFilter())
     second, _ = queries.handler_queue(session, pastoral, queries.QueueFilter(page=2))
     expected = sorted([urgent_own, shared], key=lambda c: c.due_at) + [routine]
-    assert (first + second, total) == (expected, 3)
+    assert (_cases(first + second), total) == (expected, 3)
     only_shared, count = queries.handler_queue(session, pastoral, queries.QueueFilter(
         urgency="urgent", channel_id=school.channel(PAST).id))
-    assert count == 2 and shared in only_shared
-    assert queries.status_counts(session, pastoral)["submitted"] == 3
+    assert count == 2 and shared in _cases(only_shared)
+    assert queue_counts.status_counts(session, pastoral)["submitted"] == 3
 
 
 def test_the_second_team_cannot_do_what_the_lead_does_even_bypassing_the_page(
         session, school, team):
     """Called directly, do the services themselves refuse the second team a move, a
-    resolution, a re-route and a legal hold, changing nothing?"""
+    resolution, a re-route, a legal hold and a question that stops the clock, changing
+    nothing?"""
     case = _not_safe(session, school).case
     pastoral, edi = team[Role.PASTORAL_OFFICER], team[Role.INSTITUTIONAL_OFFICER]
     handling.act(session, pastoral, case, Action.ACKNOWLEDGE, case.version)  # allowed
+    keys = staff_keys(session, pastoral, private_key(pastoral), case)
+    handling.write_to_student(session, pastoral, keys, case, "We are here.", case.version)
     session.commit()
     for attempt in (
             lambda: handling.act(session, pastoral, case, Action.START, case.version),
@@ -367,12 +382,15 @@ def test_the_second_team_cannot_do_what_the_lead_does_even_bypassing_the_page(
             lambda: rerouting.request_reroute(session, pastoral, case, school.channel(PAST),
                                               "Pastoral should lead this."),
             lambda: set_legal_hold(session, pastoral, case, True, "Solicitor's letter",
-                                   case.version)):
+                                   case.version),
+            lambda: handling.write_to_student(session, pastoral, keys, case, "Can we talk?",
+                                              case.version, ask=True)):
         with pytest.raises(BelongError, match="leads this case"):
             attempt()
         session.rollback()
     session.expire_all()
     assert (case.status, case.channel.kind, case.legal_hold) == ("acknowledged", INST, False)
+    assert len(case.messages) == 1  # the question was refused, the message before it kept
     handling.act(session, edi, case, Action.START, case.version)  # the lead team may
     session.commit()
     assert case.status == "in_progress"

@@ -83,9 +83,9 @@ def test_totp_replay_is_refused(session, school):
     """Can the same authenticator code be used twice? It must not."""
     user = factories.make_staff(session, school, Role.ADMIN)
     code = factories.totp_code(user)
-    auth.check_second_factor(session, user, code)
+    auth.check_second_factor(session, user, code, factories.TOTP_KEY)
     with pytest.raises(InvalidSecondFactor):
-        auth.check_second_factor(session, user, code)
+        auth.check_second_factor(session, user, code, factories.TOTP_KEY)
 
 
 @pytest.mark.parametrize("code", ["000000", "12345", "abcdef", "", "1234567", "１２３４５６"])
@@ -95,7 +95,7 @@ def test_wrong_totp_is_refused(session, school, code):
     if code == "000000" and factories.totp_code(user) == code:
         code = "999999"
     with pytest.raises(InvalidSecondFactor):
-        auth.check_second_factor(session, user, code)
+        auth.check_second_factor(session, user, code, factories.TOTP_KEY)
 
 
 def test_pending_session_is_not_a_full_session(session, school):
@@ -111,13 +111,32 @@ def test_idle_and_absolute_timeouts_end_sessions(session, school):
     user = factories.make_staff(session, school, Role.ADMIN)
     ticket = auth.sign_in(session, user.email, factories.PASSWORD, factories.FAST)
     row = session.scalar(select(StaffSession))
-    auth.complete_sign_in(session, row, factories.totp_code(user))
+    auth.complete_sign_in(session, row, factories.totp_code(user), factories.TOTP_KEY)
     assert auth.find_session(session, ticket.token, TIMEOUTS) is row
     row.last_seen_at = utcnow() - timedelta(minutes=31)
     assert auth.find_session(session, ticket.token, TIMEOUTS) is None
     assert row.ended_at is not None
     row.ended_at, row.last_seen_at = None, utcnow()
     row.created_at = utcnow() - timedelta(hours=13)
+    assert auth.find_session(session, ticket.token, TIMEOUTS) is None
+
+
+def test_the_idle_timer_moves_in_steps_and_never_lets_a_session_live_longer(session, school):
+    """Does a request just after the last write of the idle timer leave it alone (no write),
+    one a step later move it, and does an idle session still end on time, or sooner?"""
+    user = factories.make_staff(session, school, Role.ADMIN)
+    ticket = auth.sign_in(session, user.email, factories.PASSWORD, factories.FAST)
+    row = session.scalar(select(StaffSession))
+    auth.complete_sign_in(session, row, factories.totp_code(user), factories.TOTP_KEY)
+    session.commit()
+    written = row.last_seen_at
+    assert auth.find_session(session, ticket.token, TIMEOUTS) is row
+    assert row.last_seen_at == written and not session.dirty
+    row.last_seen_at = written = utcnow() - auth.IDLE_TIMER_STEP
+    session.commit()
+    assert auth.find_session(session, ticket.token, TIMEOUTS) is row
+    assert row.last_seen_at > written
+    row.last_seen_at = utcnow() - TIMEOUTS.idle - timedelta(seconds=1)
     assert auth.find_session(session, ticket.token, TIMEOUTS) is None
 
 

@@ -12,16 +12,23 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 
+from reporting.domain.directory import zone
 from reporting.domain.disclosure import FEWER, HIDDEN_SHARE, PROTECTED, withheld
+from reporting.domain.pulse.answers import Answer
 from reporting.domain.report import Setting
 from reporting.domain.roles import ChannelKind, Role
+from reporting.domain.terms import term_at
+from reporting.models.base import utcnow
 from reporting.services import queries, routing_rules
+from reporting.services.pack import figures as pack
+from reporting.services.pulse.answers import take_answer
+from reporting.services.pulse.items import current_items
 from tests import factories
 
-FIGURE = re.compile(r"(?P<count>\d+)|\d+%|\d+\.\d (hours)")
-WORDS = {FEWER, PROTECTED, HIDDEN_SHARE,
+FIGURE = re.compile(r"(?P<count>\d+)|\d+%|\d+\.\d( hours)?")
+WORDS = {FEWER, PROTECTED, HIDDEN_SHARE, pack.NO_HANDLERS, pack.FEW_HANDLERS,
          *(withheld(basis) for basis in ("cases", "cases acknowledged", "cases answered",
-                                         "cases resolved"))}
+                                         "cases resolved", "responses"))}
 
 
 class Figures(HTMLParser):
@@ -57,7 +64,17 @@ def _school_with_small_counts(session, school):
         factories.make_report(session, school, chosen_channel=ChannelKind.PEER)
     for _ in range(2):
         factories.make_report(session, school, not_safe=True)
+    _pulse_answers(session, school)
     session.commit()
+
+
+def _pulse_answers(session, school):
+    """Ten answers to this term's pulse, two of them ticking race: a small identity group."""
+    term = term_at(utcnow(), zone(school.timezone))
+    ids = [item.id for item in current_items(session, school.id)]
+    for n in range(10):
+        take_answer(session, school.id, term, f"walk-{n}",
+                    Answer(dict.fromkeys(ids, 4), ("race",) if n < 2 else ("sex",)))
 
 
 def _admin_pages(app) -> list[str]:
@@ -92,7 +109,8 @@ def test_no_admin_page_shows_a_count_under_five(app, login_as, session, school):
                 assert not 0 < int(figure) < 5, (url, figure)
         assert not [c for c in parser.unmarked_cells if re.fullmatch(r"\d+", c)], url
     assert {"/admin/", "/admin/routing", "/admin/dashboard", "/admin/response-times",
-            "/admin/audit", "/admin/directory"} <= set(seen)
+            "/admin/audit", "/admin/directory", "/admin/pack", "/admin/pulse",
+            "/admin/placements"} <= set(seen)
     assert len(seen["/admin/"]) == 6 and len(seen["/admin/routing"]) == 3
     assert FEWER in seen["/admin/"] and FEWER in seen["/admin/routing"]
 

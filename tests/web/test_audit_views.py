@@ -113,7 +113,8 @@ def test_bad_filters_get_a_clear_message(login_as, school, query, message):
 
 
 def test_export_is_the_filtered_log_and_is_itself_audited(login_as, session, school):
-    """Does the CSV hold exactly the filtered entries, and is the export recorded?"""
+    """Does the CSV hold exactly the filtered entries, naming the case by its reference,
+    and is the export recorded?"""
     admin = login_as(Role.ADMIN)
     case = factories.make_report(session, school).case
     other = factories.make_report(session, school).case
@@ -129,6 +130,7 @@ def test_export_is_the_filtered_log_and_is_itself_audited(login_as, session, sch
     assert rows[0][:6] == ["seq", "at_utc", "actor", "who", "action", "what"]
     assert [r[4] for r in rows[1:]] == ["case.read", "report.submit"]
     assert {r[6] for r in rows[1:]} == {f"case:{case.id}"} and other.id not in str(rows)
+    assert {r[7] for r in rows[1:]} == {f"Case {case.reference}"}  # the words the page shows
     assert rows[1][3] == "'=HYPERLINK(evil)"
     [export] = session.scalars(select(AuditEntry).where(AuditEntry.action == "audit.export"))
     assert export.actor == f"staff:{admin.user.id}"

@@ -41,7 +41,9 @@ def test_queue_filters_and_counts(login_as, session, school):
     assert urgent.count("/staff/cases/") == 1
     closed = client.get("/staff/?status=closed").get_data(as_text=True)
     assert "that match these filters" in closed
-    assert client.get("/staff/?status=nonsense&page=-4").status_code == 200  # falls back
+    wrong = client.get("/staff/?status=nonsense&page=-4")
+    assert wrong.status_code == 400 and "Not a valid choice" in wrong.text
+    assert "The page must be between 1 and 100,000." in wrong.text
 
 
 def test_case_page_shows_contents_and_audits_the_read(login_as, session, school):

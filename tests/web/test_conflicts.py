@@ -10,8 +10,9 @@ from sqlalchemy import select
 
 from reporting.domain.roles import Role
 from reporting.models import Case, WrappedKey
-from reporting.services import peer
+from reporting.services import handling, peer
 from tests import factories
+from tests.services.test_reports import private_key
 from tests.web.reporting_pages import ANSWERS, file_report, post_step, ready_to_send, start
 from tests.web.test_case_words import answers
 from tests.web.test_casework import _act
@@ -59,6 +60,10 @@ def test_a_handler_steps_away_from_the_case_page(login_as, session, school):
     assert client.get(f"/staff/cases/{case.id}").status_code == 404
     assert f"/staff/cases/{case.id}" not in client.get("/staff/").get_data(as_text=True)
     assert _holders(session, case) == {colleague.id}
+    history = [line.text for line in handling.open_case(
+        session, colleague, private_key(colleague), case).history]
+    assert f"{client.user.display_name} declared a conflict of interest and stepped away" \
+        in history
 
 
 def test_a_lead_keeps_a_colleague_off_from_the_case_page(login_as, session, school):
@@ -78,8 +83,10 @@ def test_a_lead_keeps_a_colleague_off_from_the_case_page(login_as, session, scho
     assert done.status_code == 302 and done.location.endswith(f"/staff/cases/{case.id}")
     assert colleague.get(f"/staff/cases/{case.id}").status_code == 404
     assert _holders(session, case) == {lead.user.id}
-    assert 'name="colleague"' not in lead.get(f"/staff/cases/{case.id}").get_data(
-        as_text=True)  # nobody left to keep off
+    page = lead.get(f"/staff/cases/{case.id}").get_data(as_text=True)
+    assert 'name="colleague"' not in page  # nobody left to keep off
+    assert (f"{lead.user.display_name} kept {colleague.user.display_name} off the case "
+            "(a conflict of interest)") in page  # in the history
 
 
 def test_the_student_can_say_the_person_may_work_in_a_team(client, login_as, session,

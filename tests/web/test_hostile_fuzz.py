@@ -22,9 +22,13 @@ from reporting.domain.roles import Role
 from reporting.extensions import limiter
 from reporting.services.directory import create_entry
 from reporting.services.evidence import CleanFile
+from reporting.services.role_models import profiles, threads
+from reporting.services.spaces.sessions import create_session
 from reporting.staff.actions import ACTIONS as STAFF_ACTIONS
 from tests import factories
 from tests.conftest import CSRF, post_form
+from tests.services.test_role_models import fields as role_model_fields
+from tests.services.test_spaces import session_fields
 from tests.web.reporting_pages import ANSWERS, STEPS, start
 from tests.web.surface import Surface
 
@@ -72,7 +76,8 @@ def _rules(app):
 
 def _visitor(rule) -> str:
     """Who gets furthest into a route: the admin, a handler, the receipt holder, or nobody."""
-    for prefix, who in (("/admin", "admin"), ("/staff", "pastoral_officer"), ("/s/", "student")):
+    for prefix, who in (("/admin", "admin"), ("/staff", "pastoral_officer"), ("/s/", "student"),
+                        ("/volunteer", "role_model")):
         if rule.rule.startswith(prefix):
             return who
     return "anonymous"
@@ -80,13 +85,18 @@ def _visitor(rule) -> str:
 
 @pytest.fixture
 def world(app, session, school, login_as) -> World:
-    """A report with a file, a directory entry, every kind of visitor, and the surface."""
+    """A report with a file, a directory entry, a session to meet, every kind of visitor,
+    and the surface."""
     clients = {"anonymous": app.test_client(), "student": app.test_client()}
-    for role in (Role.PASTORAL_OFFICER, Role.PEER_SUPPORTER, Role.ADMIN):
+    for role in (Role.PASTORAL_OFFICER, Role.PEER_SUPPORTER, Role.ADMIN, Role.ROLE_MODEL):
         clients[role.value] = login_as(role)
     submitted = factories.make_report(session, school, files=(CleanFile("a.txt", TEXT, b"hi"),))
     entry = create_entry(session, "cli", school, EntryFields(
         kind="wellbeing", name="Night line", offers="Listening.", url="https://nl.example"))
+    space = create_session(session, "cli", school, session_fields("Meet-up", ("race",)))
+    profile = profiles.save_profile(session, clients["role_model"].user, role_model_fields())
+    profiles.approve_profile(session, clients["admin"].user, profile)
+    thread = threads.start_thread(session, school, profile, "Hello").thread
     session.commit()
     assert post_form(clients["student"], "/s/northfield/return",
                      {"receipt": submitted.receipt}).status_code == 302
@@ -97,7 +107,9 @@ def world(app, session, school, login_as) -> World:
     assert asked.status_code == 303, asked.get_data(as_text=True)
     real = {"slug": "northfield", "case_id": submitted.case.id, "action": "reply", "token": "x",
             "evidence_id": submitted.report.evidence[0].id, "filename": "css/belong.css",
-            "handle": asked.location.rsplit("/", 1)[1]}
+            "handle": asked.location.rsplit("/", 1)[1], "session_id": "999999",
+            "space_id": str(space.id), "profile_id": str(profile.id), "thread_id": thread.id,
+            "staff_id": str(clients["peer_supporter"].user.id)}  # the person the staff pages act on
     surface = Surface()
     for rule in _rules(app):
         if "GET" in rule.methods and rule.endpoint not in SESSION_ENDING + ("static",):
@@ -135,6 +147,10 @@ def test_the_surface_reaches_the_forms_and_ids(app, world):
     assert {"user", "case"} <= set(world.surface.query["admin.audit_log"])
     assert {"entry", "csrf_token"} <= set(world.surface.form["admin.directory_retire"])
     assert {"kept", "csrf_token"} <= set(world.surface.form["student.receipt"])
+    assert "session" in world.surface.query["admin.spaces_edit"]
+    assert {"title", "day", "starts", "join_details"} <= set(
+        world.surface.form["admin.spaces_new"])
+    assert "token" in world.surface.form["student.space_interest"]
 
 
 def _targets(rule, world: World) -> list[tuple[str, str, dict, dict]]:

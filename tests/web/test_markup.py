@@ -15,7 +15,9 @@ from reporting.models import StaffUser
 from reporting.services import handling
 from reporting.services.directory import create_entry
 from reporting.services.rerouting import request_reroute
+from reporting.services.spaces.sessions import create_session
 from tests.conftest import post_form
+from tests.services.test_spaces import session_fields
 from tests.web.conftest import ROLES, SESSION_ENDING, URL_VALUES, routes
 from tests.web.markup import problems
 from tests.web.surface import Fields, endpoint_of
@@ -49,10 +51,13 @@ def test_the_check_finds_what_the_case_page_got_wrong():
 def reached(session, school, clients):
     """More of each page shown: two directory entries (a retire form each), a case
     acknowledged (the outcome form beside the message and the note) that waits on the
-    student's consent to a move (their consent form), and a peer request."""
+    student's consent to a move (their consent form), a peer request, and two sessions to
+    meet (an edit and a cancel form each)."""
     for name in ("Night line", "Chaplaincy"):
         create_entry(session, "test", school, EntryFields(
             kind="wellbeing", name=name, offers="Listening.", url="https://nl.example"))
+    for title in ("Meet-up", "Online meet-up"):
+        create_session(session, "test", school, session_fields(title, ("race",)))
     officer = session.scalar(select(StaffUser).filter_by(email="pastoral@test.example"))
     case = handling.find_case(session, officer, URL_VALUES["case_id"])
     handling.act(session, officer, case, Action.ACKNOWLEDGE, case.version)

@@ -14,7 +14,9 @@ from reporting.http import _NoClientAddress
 from tests import factories
 from tests.conftest import post_form
 
-STUDENT_PAGES = ["/", "/s/northfield/", "/s/northfield/support"]
+STUDENT_PAGES = ["/", "/s/northfield/", "/s/northfield/support", "/s/northfield/spaces",
+                 "/s/northfield/spaces/past", "/s/northfield/you-said-we-did",
+                 "/s/northfield/pulse", "/s/northfield/role-models"]
 QUICK_EXIT = 'id="quick-exit" href="/exit"'
 HOSTILE = ["' OR 1=1 --", "<script>alert(1)</script>", "\x00\x01\x7f", "🙂" * 500,
            "A" * 100_000, "Ｋ７ＱＦ-９ＸＭ２", "../../etc/passwd", "{{ 7*7 }}", "\u202e"]

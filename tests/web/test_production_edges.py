@@ -91,10 +91,12 @@ def test_with_the_database_gone_pages_say_try_again_shortly(monkeypatch, tmp_pat
     monkeypatch.setenv("DATABASE_URL", "postgresql://belong@127.0.0.1:1/belong")
     app = create_app("test", instance_path=str(tmp_path))
     client = app.test_client()
-    for url in ("/s/northfield/", "/s/northfield/report", "/s/northfield/support", "/healthz"):
+    # The sign-in page too: it lists the schools that sign in with their provider.
+    for url in ("/s/northfield/", "/s/northfield/report", "/s/northfield/support", "/healthz",
+                "/auth/login"):
         assert client.get(url).status_code == 503, url
     assert client.get("/healthz").json["database"] == "unreachable"
-    token = CSRF.search(client.get("/auth/login").text).group(1)  # this page needs no database
+    token = CSRF.search(client.get("/auth/forgot-password").text).group(1)  # no database
     signing_in = client.post("/auth/login", data={"csrf_token": token, "email": "a@b.ac.uk",
                                                   "password": "x" * 12})
     assert signing_in.status_code == 503 and "try again shortly" in signing_in.text

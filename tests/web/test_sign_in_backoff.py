@@ -8,6 +8,7 @@ import pytest
 
 from reporting.auth import backoff
 from reporting.domain.roles import Role
+from reporting.extensions import limiter
 from tests import factories
 from tests.conftest import post_form
 
@@ -114,3 +115,19 @@ def test_a_storage_failure_mid_sign_in_skips_the_backoff_not_the_page(app, monke
         backoff.failed(backoff.password("x@northfield.example"))
         backoff.succeeded(backoff.password("x@northfield.example"))
     assert "sign-in backoff skipped" in caplog.text
+
+
+def test_the_backoff_still_counts_with_rate_limits_switched_off(app, monkeypatch):
+    """With RATELIMIT_ENABLED=False (the limiter then has no storage), does a sign-in still
+    work and a guesser still wait, instead of every sign-in failing with a 500?"""
+    monkeypatch.setitem(app.config, "RATELIMIT_ENABLED", False)
+    monkeypatch.setattr(limiter, "_limiter", None)  # as Flask-Limiter leaves it when off
+    monkeypatch.setattr(limiter, "_storage_dead", False)
+    with app.test_request_context():
+        backoff.check(backoff.password("officer@northfield.example"))
+        for _ in range(backoff.FREE_TRIES + 1):
+            backoff.failed(backoff.pending("off"))
+        with pytest.raises(backoff.TooManyTries):
+            backoff.check(backoff.pending("off"))
+        backoff.succeeded(backoff.pending("off"))
+        backoff.check(backoff.pending("off"))

@@ -1,0 +1,2 @@
+"""Belonging over time: terms, the pulse's items and answers, and its suppressed results.
+Plain Python: no Flask, no SQL."""

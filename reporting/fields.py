@@ -1,0 +1,48 @@
+"""Form fields shared by the student, staff and admin pages."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import DateField, IntegerField, SelectMultipleField, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
+
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+
+
+class Checkboxes(SelectMultipleField):
+    """Several choices as a list of checkboxes."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class DayField(DateField):
+    """A date within Belong's years, with plain messages for anything else."""
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as exc:
+            raise ValueError("Enter a real date, for example 2026-03-01.") from exc
+
+    def pre_validate(self, form: FlaskForm) -> None:
+        if self.data and not FIRST_YEAR <= self.data.year <= LAST_YEAR:
+            raise ValidationError(f"Enter a date between {FIRST_YEAR} and {LAST_YEAR}.")
+
+
+class PageNumber(IntegerField):
+    """Which page of the results (a plain message if it is not a number)."""
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as exc:
+            raise ValueError("The page must be a whole number, for example 2.") from exc
+
+
+def show_problems(form: FlaskForm, error: Exception) -> None:
+    """Put a service's reasons on the form: by field where it names one (`problems`),
+    otherwise above the form."""
+    for name, message in getattr(error, "problems", {"": str(error)}).items():
+        field = form._fields.get(name)
+        (field.errors if field is not None else form.form_errors).append(message)

@@ -1,0 +1,1 @@
+"""The yearly evidence pack (figures.py builds it, pdf.py prints it)."""
