@@ -163,6 +163,10 @@ class Config:
         values["QUICK_EXIT_URL"] = os.environ.get(
             "BELONG_QUICK_EXIT_URL", "https://www.bbc.co.uk/weather"
         )
+        # ... and a student reading in Welsh (the link carries ?lang=cy): a Welsh-language page.
+        values["QUICK_EXIT_URL_CY"] = os.environ.get(
+            "BELONG_QUICK_EXIT_URL_CY", "https://www.bbc.co.uk/tywydd"
+        )
         # Notification email (reporting/mail.py): SMTP when MAIL_SERVER is set, otherwise the
         # "console" backend, which only writes each message (recipient included) to the
         # "belong.mail" log. Defaults: submission port 587 with STARTTLS; for a local relay

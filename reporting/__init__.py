@@ -31,7 +31,7 @@ def create_app(config_name: str | None = None, instance_path: str | None = None,
         hops = app.config["PROXY_HOPS"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
-    from reporting import cli, health, http, origin, request_guard
+    from reporting import cli, health, http, i18n, origin, request_guard
     from reporting.account.views import bp as account_bp
     from reporting.admin import audit_views as admin_audit  # noqa: F401 (routes)
     from reporting.admin import dashboard_views, pack_views, routing  # noqa: F401 (admin routes)
@@ -70,6 +70,7 @@ def create_app(config_name: str | None = None, instance_path: str | None = None,
     csrf.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)
+    i18n.init_app(app)
     access.init_app(app)
     for blueprint in (student_bp, auth_bp, staff_bp, account_bp, admin_bp, volunteer_bp,
                       health.bp):

@@ -148,6 +148,19 @@ def worker_command(burst: bool) -> None:
     run_worker(str(redis_url), burst=burst)
 
 
+@click.command("compile-translations")
+def compile_translations_command() -> None:
+    """Compile the language catalogues (translations/*/LC_MESSAGES/*.po) into the .mo files
+    the app reads; run it as the owner of the install after each upgrade."""
+    from reporting.i18n import compile_catalogues, stale_catalogues
+
+    for written in compile_catalogues():
+        click.echo(f"compiled {written}")
+    if stale := stale_catalogues():
+        raise click.ClickException(f"cannot write {', '.join(map(str, stale))}")
+    click.echo("every catalogue is compiled")
+
+
 @click.command("check-deployment")
 @with_appcontext
 @click.option("--http-url", default=None, metavar="URL",
@@ -166,4 +179,5 @@ def check_deployment_command(http_url: str | None) -> None:
 
 COMMANDS = (end_stale_sessions_command, audit_verify_command, purge_expired_command,
             backup_command, purge_again_command, sla_check_command,
-            send_notifications_command, worker_command, check_deployment_command)
+            send_notifications_command, worker_command, check_deployment_command,
+            compile_translations_command)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, SelectMultipleField, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
@@ -23,11 +24,12 @@ class DayField(DateField):
         try:
             super().process_formdata(valuelist)
         except ValueError as exc:
-            raise ValueError("Enter a real date, for example 2026-03-01.") from exc
+            raise ValueError(_("Enter a real date, for example 2026-03-01.")) from exc
 
     def pre_validate(self, form: FlaskForm) -> None:
         if self.data and not FIRST_YEAR <= self.data.year <= LAST_YEAR:
-            raise ValidationError(f"Enter a date between {FIRST_YEAR} and {LAST_YEAR}.")
+            raise ValidationError(_("Enter a date between %(first)s and %(last)s.",
+                                    first=FIRST_YEAR, last=LAST_YEAR))
 
 
 class PageNumber(IntegerField):
@@ -37,7 +39,7 @@ class PageNumber(IntegerField):
         try:
             super().process_formdata(valuelist)
         except ValueError as exc:
-            raise ValueError("The page must be a whole number, for example 2.") from exc
+            raise ValueError(_("The page must be a whole number, for example 2.")) from exc
 
 
 def show_problems(form: FlaskForm, error: Exception) -> None:

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import unicodedata
 
+from flask_babel import lazy_gettext as _l
 from wtforms import Field, Form, ValidationError
 
 
 class Printable:
     """Refuse control characters (NUL breaks PostgreSQL text; the rest are never meant)."""
 
-    def __init__(self, message: str = "Remove the hidden control characters from this answer.",
+    def __init__(self, message: str = _l("Remove the hidden control characters from this "
+                                          "answer."),
                  allow_newlines: bool = False) -> None:
         self.message = message
         self.allowed = {"\n", "\r", "\t"} if allow_newlines else set()

@@ -6,6 +6,7 @@ Open to every staff role (admins too) once signed in with both factors (auth/acc
 from __future__ import annotations
 
 import base64
+from datetime import datetime
 
 from flask import (
     Blueprint,
@@ -18,6 +19,7 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import gettext as _
 from flask_login import current_user, logout_user
 
 from reporting.account.forms import ChangePasswordForm, EndSessionForm
@@ -26,6 +28,7 @@ from reporting.auth.access import timeouts
 from reporting.auth.forms import SecondFactorForm
 from reporting.auth.qr import qr_code
 from reporting.crypto import CryptoError, KdfParams
+from reporting.domain import words
 from reporting.domain.directory import zone
 from reporting.domain.errors import Conflict, InvalidCredentials, InvalidSecondFactor
 from reporting.domain.numbers import whole_number
@@ -40,12 +43,17 @@ def _limit() -> str:
     return current_app.config["LOGIN_RATE_LIMIT"]
 
 
+def _when(moment: datetime) -> str:
+    """'14 March 2026, 09:30', with the month in the page's language."""
+    return f"{words.day_month_year(moment)}, {moment:%H:%M}"
+
+
 @bp.route("/")
 def home():
     """What you can change, and where you are signed in."""
     rows = account.live_sessions(db.session, current_user, timeouts(current_app.config))
     return render_template("account/home.html", sessions=rows, this=g.staff_session.id,
-                           zone=zone(current_user.school.timezone))
+                           zone=zone(current_user.school.timezone), when=_when)
 
 
 @bp.route("/password", methods=["GET", "POST"])
@@ -68,13 +76,13 @@ def password():
         except InvalidCredentials:
             db.session.commit()  # keep the audit entry of the refusal
             backoff.failed(tries)
-            form.current.errors.append("That is not your current password.")
+            form.current.errors.append(_("That is not your current password."))
         except Conflict as problem:
             form.new.errors.append(str(problem))
         else:
             db.session.commit()
             backoff.succeeded(tries)
-            flash("Your password is changed. You were signed out everywhere else.", "success")
+            flash(_("Your password is changed. You were signed out everywhere else."), "success")
             return redirect(url_for("account.home"))
     return render_template("account/password.html", form=form)
 
@@ -106,13 +114,13 @@ def authenticator():
                                           form.code.data, key)
         except InvalidSecondFactor:
             db.session.commit()  # keep the audit entry of the refusal
-            form.code.errors.append("That code is not right. Check it is from the new "
-                                    "entry in your app, wait for a new code and try again.")
+            form.code.errors.append(_("That code is not right. Check it is from the new "
+                                      "entry in your app, wait for a new code and try again."))
         else:
             db.session.commit()
             session.pop(PENDING)
-            flash("Your new authenticator is set up; the old one no longer works. You were "
-                  "signed out everywhere else.", "success")
+            flash(_("Your new authenticator is set up; the old one no longer works. You were "
+                    "signed out everywhere else."), "success")
             return redirect(url_for("account.home"))
     return render_template("account/authenticator.html", form=form, secret=secret,
                            qr=qr_code(secret, current_user.email))
@@ -132,5 +140,5 @@ def end_session(session_id: int):
         logout_user()
         session.clear()
         return redirect(url_for("auth.login"))
-    flash("That session has ended: it is signed out.", "success")
+    flash(_("That session has ended: it is signed out."), "success")
     return redirect(url_for("account.home"))

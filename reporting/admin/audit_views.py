@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 
 from flask import render_template, request
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, ValidationError
@@ -33,27 +35,27 @@ class AuditFilterForm(FlaskForm):
     class Meta:
         csrf = False  # the export POST is checked by the app-wide CSRF protection
 
-    user = SelectField("Done by", default="", validate_choice=False)
-    case = StringField("Case reference", filters=[lambda value: one_case(value or "")],
+    user = SelectField(_l("Done by"), default="", validate_choice=False)
+    case = StringField(_l("Case reference"), filters=[lambda value: one_case(value or "")],
                        validators=[Optional()])
-    since = DayField("From", validators=[Optional()])
-    until = DayField("To", validators=[Optional()])
-    page = PageNumber("Page", default=1, validators=[Optional(), NumberRange(
-        1, 100_000, message="The page must be between 1 and 100,000.")])
+    since = DayField(_l("From"), validators=[Optional()])
+    until = DayField(_l("To"), validators=[Optional()])
+    page = PageNumber(_l("Page"), default=1, validators=[Optional(), NumberRange(
+        1, 100_000, message=_l("The page must be between 1 and 100,000."))])
 
     def validate_user(self, field: SelectField) -> None:
         if field.data not in {value for value, _ in field.choices}:
-            raise ValidationError("Choose someone from the list.")
+            raise ValidationError(_("Choose someone from the list."))
 
     def validate_case(self, field: StringField) -> None:
         if field.data and not (CASE_ID.fullmatch(field.data)
                                or references.normalise(field.data) == field.data):
-            raise ValidationError("Enter a case reference as it appears in the log, for "
-                                  "example NF-7K3Q (or a case's id from its page's address).")
+            raise ValidationError(_("Enter a case reference as it appears in the log, for "
+                                    "example NF-7K3Q (or a case's id from its page's address)."))
 
     def validate_until(self, field: DayField) -> None:
         if field.data and self.since.data and field.data < self.since.data:
-            raise ValidationError("The end date must be the same as or after the start date.")
+            raise ValidationError(_("The end date must be the same as or after the start date."))
 
     def wanted(self) -> access_log.AuditFilter:
         """The validated filters."""
@@ -64,7 +66,7 @@ class AuditFilterForm(FlaskForm):
 
 def _filter_form(formdata) -> AuditFilterForm:
     form = AuditFilterForm(formdata)
-    form.user.choices = [("", "Anyone"), ("reporter", "Students (with their receipt)")] + [
+    form.user.choices = [("", _("Anyone")), ("reporter", _("Students (with their receipt)"))] + [
         (f"staff:{u.id}", f"{u.display_name} ({u.staff_role.label})")
         for u in queries.school_staff(db.session, current_user.school_id)]
     return form

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import render_template, request
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import SelectField
@@ -24,9 +25,10 @@ class DashboardForm(FlaskForm):
     class Meta:
         csrf = False
 
-    year = SelectField("Academic year")
-    channel = SelectField("Channel", default="", choices=[SelectChoice("", "All channels")] + [
-        SelectChoice(kind.value, label) for kind, label in CHANNEL_LABELS.items()])
+    year = SelectField(_l("Academic year"))
+    channel = SelectField(_l("Channel"), default="", choices=[
+        SelectChoice("", _l("All channels")),
+        *(SelectChoice(kind.value, label) for kind, label in CHANNEL_LABELS.items())])
 
 
 def year_choices(form: FlaskForm) -> list[str]:

@@ -5,12 +5,14 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from reporting.admin.forms import (
     EditSupportEntryForm,
     PickDirectoryDateForm,
     RetireSupportEntryForm,
+    UrgentContactForm,
     entry_form_data,
 )
 from reporting.admin.views import bp
@@ -46,13 +48,37 @@ def _entry_page(form: EditSupportEntryForm, entry: SupportEntry | None = None):
                            school=current_user.school), 400 if form.errors else 200
 
 
+def _list_page(urgent_form: UrgentContactForm | None = None):
+    school = current_user.school
+    if urgent_form is None:
+        urgent_form = UrgentContactForm(formdata=None, data={
+            "urgent_contact": school.urgent_contact, "urgent_contact_cy": school.urgent_contact_cy})
+    return render_template(
+        "admin/directory.html", school=school, retire_form=RetireSupportEntryForm(),
+        entries=directory.school_entries(db.session, current_user.school_id),
+        date_form=PickDirectoryDateForm(formdata=None), zone=zone(school.timezone),
+        urgent_form=urgent_form,
+        urgent_lacks_welsh=bool(school.urgent_contact) and not school.urgent_contact_cy,
+    ), 400 if urgent_form.errors else 200
+
+
 @bp.route("/directory")
 def directory_list():
-    """Every entry of my school's directory, current ones first."""
-    return render_template(
-        "admin/directory.html", school=current_user.school, retire_form=RetireSupportEntryForm(),
-        entries=directory.school_entries(db.session, current_user.school_id),
-        date_form=PickDirectoryDateForm(formdata=None), zone=zone(current_user.school.timezone))
+    """Every entry of my school's directory, current ones first, and the urgent contact."""
+    return _list_page()
+
+
+@bp.route("/directory/urgent-contact", methods=["POST"])
+def urgent_contact():
+    """Change the school's own urgent contact, in English and (optionally) Welsh."""
+    form = UrgentContactForm()
+    if not form.validate_on_submit():
+        return _list_page(form)
+    directory.set_urgent_contact(db.session, current_user, current_user.school,
+                                 form.urgent_contact.data or "", form.urgent_contact_cy.data or "")
+    db.session.commit()
+    flash(_("The urgent contact is saved."), "success")
+    return redirect(url_for("admin.directory_list"))
 
 
 @bp.route("/directory/new", methods=["GET", "POST"])
@@ -67,7 +93,7 @@ def directory_new():
             _refused(form, error)
         else:
             db.session.commit()
-            flash(f"{form.name.data.strip()} is now in the directory.", "success")
+            flash(_("%(name)s is now in the directory.", name=form.name.data.strip()), "success")
             return redirect(url_for("admin.directory_list"))
     return _entry_page(form)
 
@@ -91,8 +117,8 @@ def directory_edit():
             form.revision.data = str(newest.id) if newest else ""
         else:
             db.session.commit()
-            flash(f"{form.name.data.strip()} is updated. The earlier version is kept in its "
-                  "history.", "success")
+            flash(_("%(name)s is updated. The earlier version is kept in its history.",
+                    name=form.name.data.strip()), "success")
             return redirect(url_for("admin.directory_list"))
     return _entry_page(form, entry)
 
@@ -111,7 +137,8 @@ def directory_retire():
         flash(str(error), "error")
     else:
         db.session.commit()
-        flash(f"{closed.name} is retired. It stays in the directory's history.", "success")
+        flash(_("%(name)s is retired. It stays in the directory's history.", name=closed.name),
+              "success")
     return redirect(url_for("admin.directory_list"))
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, SelectField, TextAreaField
@@ -20,15 +22,15 @@ from reporting.services.pack import figures, pdf, you_said
 class PackForm(FlaskForm):
     """Which academic year (the page is a GET form; the PDF posts the same field)."""
 
-    year = SelectField("Academic year")
+    year = SelectField(_l("Academic year"))
 
 
 class YouSaidForm(FlaskForm):
     """The year's 'You said, we did' section."""
 
     year = HiddenField()
-    body = TextAreaField("What changed because of reports")
-    publish = BooleanField("Publish it for students (a page anyone can read, with no sign-in)")
+    body = TextAreaField(_l("What changed because of reports"))
+    publish = BooleanField(_l("Publish it for students (a page anyone can read, with no sign-in)"))
 
 
 def _pack(form: PackForm) -> figures.Pack:
@@ -70,8 +72,8 @@ def pack_you_said():
             said.body.errors = [str(exc)]
         else:
             db.session.commit()
-            flash("'You said, we did' is published for students." if said.publish.data
-                  else "'You said, we did' is saved as a draft.", "success")
+            flash(_("'You said, we did' is published for students.") if said.publish.data
+                  else _("'You said, we did' is saved as a draft."), "success")
             return redirect(url_for("admin.pack_page", year=said.year.data))
     return _page(year, said, 400)
 
@@ -87,8 +89,8 @@ def pack_pdf():
         document = pdf.print_pdf(html, stylesheet)
     except OSError:  # WeasyPrint without Pango on this server
         current_app.logger.exception("the evidence pack's PDF could not be printed")
-        flash("This server cannot print PDFs yet (it needs Pango: see docs/deployment.md). "
-              "The pack below holds the same figures.", "error")
+        flash(_("This server cannot print PDFs yet (it needs Pango: see docs/deployment.md). "
+                "The pack below holds the same figures."), "error")
         return redirect(url_for("admin.pack_page", year=pack.academic_year))
     audit.record(db.session, audit.school_chain(current_user.school_id),
                  f"staff:{current_user.id}", "pack.export", f"year:{pack.academic_year}")

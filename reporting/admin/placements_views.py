@@ -4,6 +4,7 @@ alert threshold, and each provider's aggregate-only export for its guardian."""
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from reporting.admin.placement_forms import (
@@ -73,7 +74,7 @@ def placements_add():
             show_problems(form, error)
         else:
             db.session.commit()
-            flash(f"{provider.name} is now on the list.", "success")
+            flash(_("%(name)s is now on the list.", name=provider.name), "success")
             return redirect(url_for("admin.placements_list"))
     return _page(add_form=form, status=400)
 
@@ -91,7 +92,7 @@ def placements_rename():
             show_problems(form, error)
         else:
             db.session.commit()
-            flash(f"The provider is now called {provider.name}.", "success")
+            flash(_("The provider is now called %(name)s.", name=provider.name), "success")
             return redirect(url_for("admin.placements_list"))
     return render_template("admin/placements_rename.html", form=form, provider=provider,
                            school=current_user.school), 400 if form.errors else 200
@@ -106,8 +107,8 @@ def placements_retire():
     provider = placements.retire_provider(db.session, current_user,
                                           _provider_or_404(form.provider.data))
     db.session.commit()
-    flash(f"{provider.name} is retired: students no longer see it, and its reports stay "
-          "counted.", "success")
+    flash(_("%(name)s is retired: students no longer see it, and its reports stay counted.",
+            name=provider.name), "success")
     return redirect(url_for("admin.placements_list"))
 
 
@@ -120,16 +121,16 @@ def placements_threshold():
         value = whole_number(typed, 10**6) if typed else None
         try:
             if typed and value is None:
-                raise InvalidProvider({"threshold": "Enter a whole number, like 10."})
+                raise InvalidProvider({"threshold": _("Enter a whole number, like 10.")})
             placements.set_threshold(db.session, current_user, current_user.school_id, value)
         except InvalidProvider as error:
             db.session.rollback()
             show_problems(form, error)
         else:
             db.session.commit()
-            flash("Alerts are off." if value is None else
-                  f"You will be told when a term's reports about one provider, setting or "
-                  f"ground reach {value}.", "success")
+            flash(_("Alerts are off.") if value is None else
+                  _("You will be told when a term's reports about one provider, setting or "
+                    "ground reach %(count)s.", count=value), "success")
             return redirect(url_for("admin.placements_list"))
     return _page(threshold_form=form, status=400)
 

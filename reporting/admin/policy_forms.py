@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, IntegerField, RadioField, StringField, ValidationError
 from wtforms.fields.choices import SelectChoice
@@ -23,9 +25,9 @@ from reporting.services.sla_settings import (
 from reporting.validators import Printable
 
 WHOLE = re.compile(r"[0-9]{1,3}")  # ASCII digits only: int() would also take '٣' or '1_0'
-COUNTING = [SelectChoice("calendar", "Calendar days: every day counts"),
-            SelectChoice("working", "Working days: Monday to Friday, not counting the "
-                                    "school's holidays below")]
+COUNTING = [SelectChoice("calendar", _l("Calendar days: every day counts")),
+            SelectChoice("working", _l("Working days: Monday to Friday, not counting the "
+                                       "school's holidays below"))]
 
 
 class DaysField(IntegerField):
@@ -35,7 +37,7 @@ class DaysField(IntegerField):
     widget = TextInput()
 
     def __init__(self, label: str, maximum: int, **kwargs) -> None:
-        message = f"Enter a whole number of days from 1 to {maximum}."
+        message = _l("Enter a whole number of days from 1 to %(maximum)s.", maximum=maximum)
         super().__init__(label, validators=[InputRequired(message),
                                             NumberRange(1, maximum, message)], **kwargs)
 
@@ -46,7 +48,7 @@ class DaysField(IntegerField):
 
 
 def _ack(kind: ChannelKind) -> DaysField:
-    return DaysField(f"{kind.label}: days to acknowledge a report", sla.DAYS_MAX)
+    return DaysField(_l("%(team)s: days to acknowledge a report", team=kind.label), sla.DAYS_MAX)
 
 
 class ResponseTargetsForm(FlaskForm):
@@ -55,12 +57,12 @@ class ResponseTargetsForm(FlaskForm):
     ack_peer = _ack(ChannelKind.PEER)
     ack_pastoral = _ack(ChannelKind.PASTORAL)
     ack_institutional = _ack(ChannelKind.INSTITUTIONAL)
-    urgent_ack_days = DaysField("Urgent reports, any channel: days to acknowledge",
+    urgent_ack_days = DaysField(_l("Urgent reports, any channel: days to acknowledge"),
                                 sla.DAYS_MAX)
-    feedback_days = DaysField("Days to give the student feedback, from acknowledgement",
+    feedback_days = DaysField(_l("Days to give the student feedback, from acknowledgement"),
                               sla.FEEDBACK_DAYS_MAX)
-    counting = RadioField("How are days counted?", choices=COUNTING,
-                          validators=[InputRequired("Choose how days are counted.")])
+    counting = RadioField(_l("How are days counted?"), choices=COUNTING,
+                          validators=[InputRequired(_l("Choose how days are counted."))])
 
     def to_targets(self) -> Targets:
         """The answers as the service's targets."""
@@ -79,15 +81,17 @@ def targets_form_data(targets: Targets) -> dict[str, object]:
 class AddHolidayForm(FlaskForm):
     """One day off for the calendar."""
 
-    day = DayField("Date", validators=[InputRequired("Enter a date, for example 2026-12-25.")])
-    name = StringField("Name (optional)", validators=[
+    day = DayField(_l("Date"), validators=[
+        InputRequired(_l("Enter a date, for example 2026-12-25."))])
+    name = StringField(_l("Name (optional)"), validators=[
         Length(max=HOLIDAY_NAME_MAX,
-               message=f"Keep the name under {HOLIDAY_NAME_MAX} characters."), Printable()])
+               message=_l("Keep the name under %(limit)s characters.", limit=HOLIDAY_NAME_MAX)),
+        Printable()])
 
     def validate_day(self, field: DayField) -> None:
         if field.data is not None and not FIRST_HOLIDAY <= field.data <= LAST_HOLIDAY:
-            raise ValidationError(f"Choose a date from {FIRST_HOLIDAY.year} to "
-                                  f"{LAST_HOLIDAY.year}.")
+            raise ValidationError(_("Choose a date from %(first)s to %(last)s.",
+                                    first=FIRST_HOLIDAY.year, last=LAST_HOLIDAY.year))
 
 
 class RemoveHolidayForm(FlaskForm):
@@ -99,7 +103,7 @@ class RemoveHolidayForm(FlaskForm):
         try:
             date.fromisoformat(field.data)
         except (TypeError, ValueError):
-            raise ValidationError("Not a date.") from None
+            raise ValidationError(_("Not a date.")) from None
 
     @property
     def chosen(self) -> date:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from reporting.admin.policy_forms import (
@@ -12,14 +14,15 @@ from reporting.admin.policy_forms import (
     targets_form_data,
 )
 from reporting.admin.views import bp
+from reporting.domain import words
 from reporting.domain.errors import BelongError
 from reporting.extensions import db
 from reporting.services import sla_settings
 
 
 def _moved(count: int) -> str:
-    return (f" {count} open case{'s' if count != 1 else ''} now "
-            f"{'have' if count != 1 else 'has'} a new deadline." if count else "")
+    return " " + ngettext("%(num)d open case now has a new deadline.",
+                          "%(num)d open cases now have a new deadline.", count) if count else ""
 
 
 def _targets_form() -> ResponseTargetsForm:
@@ -49,7 +52,7 @@ def response_times():
                 (form[name].errors if name in form else form.form_errors).append(message)
         else:
             db.session.commit()
-            flash("The response-time targets are saved." + _moved(moved), "success")
+            flash(_("The response-time targets are saved.") + _moved(moved), "success")
             return redirect(url_for("admin.response_times"))
     return _page(form, AddHolidayForm(formdata=None))
 
@@ -67,8 +70,8 @@ def holiday_add():
             form.day.errors.append(str(error))
         else:
             db.session.commit()
-            flash(f"{form.day.data.day} {form.day.data:%B %Y} is now a holiday." + _moved(moved),
-                  "success")
+            flash(_("%(day)s is now a holiday.", day=words.day_month_year(form.day.data))
+                  + _moved(moved), "success")
             return redirect(url_for("admin.response_times"))
     return _page(_targets_form(), form)
 
@@ -85,6 +88,6 @@ def holiday_remove():
     except sla_settings.HolidayNotFound:
         abort(404)
     db.session.commit()
-    flash(f"{form.chosen.day} {form.chosen:%B %Y} is no longer a holiday." + _moved(moved),
-          "success")
+    flash(_("%(day)s is no longer a holiday.", day=words.day_month_year(form.chosen))
+          + _moved(moved), "success")
     return redirect(url_for("admin.response_times"))

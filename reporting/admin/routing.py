@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy.exc import IntegrityError
@@ -10,7 +12,7 @@ from wtforms import TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from reporting.admin.views import bp
-from reporting.domain.routing import RuleErrors, parse, route
+from reporting.domain.routing import RuleErrors, lacking_welsh, parse, route
 from reporting.extensions import db
 from reporting.services import routing_rules
 from reporting.student.report_form import ReportForm, routing_answers
@@ -22,8 +24,8 @@ EXAMPLE_FIELDS = ("safe", "setting", "responsible", "grounds", "urgency", "wants
 class RulesForm(FlaskForm):
     """The rule set as text."""
 
-    source = TextAreaField("Rules, one per line, tried in order", validators=[
-        DataRequired("Write at least the 'otherwise' rule."), Length(max=20_000),
+    source = TextAreaField(_l("Rules, one per line, tried in order"), validators=[
+        DataRequired(_l("Write at least the 'otherwise' rule.")), Length(max=20_000),
         Printable(allow_newlines=True)])
 
 
@@ -63,10 +65,11 @@ def routing():
                     db.session.commit()
                 except IntegrityError:  # another admin saved a version at the same moment
                     db.session.rollback()
-                    problems = ["Someone else saved the rules at the same moment. Check the "
-                                "latest version below, then save again."]
+                    problems = [_("Someone else saved the rules at the same moment. Check the "
+                                  "latest version below, then save again.")]
                     return _page(form, problems, None, example), 409
-                flash(f"Version {saved.version} of the rules is now in force.", "success")
+                flash(_("Version %(number)s of the rules is now in force.",
+                        number=saved.version), "success")
                 return redirect(url_for("admin.routing"))
             example, decision = _example_decision(rules)
     return _page(form, problems, decision, example), 400 if problems else 200
@@ -75,5 +78,6 @@ def routing():
 def _page(form: RulesForm, problems: list[str], decision, example: ExampleForm) -> str:
     return render_template(
         "admin/routing.html", form=form, problems=problems, decision=decision, example=example,
+        no_welsh=lacking_welsh(form.source.data or ""),
         history=routing_rules.history(db.session, current_user.school),
         override=routing_rules.override_rate(db.session, current_user.school))

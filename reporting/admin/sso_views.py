@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from reporting.admin.sso_forms import SsoSettingsForm
@@ -43,8 +44,8 @@ def sso_settings():
             form.issuer.errors.append(str(exc))
         else:
             db.session.commit()
-            flash("Single sign-on is saved." if form.enabled.data
-                  else "Single sign-on is saved and switched off.", "success")
+            flash(_("Single sign-on is saved.") if form.enabled.data
+                  else _("Single sign-on is saved and switched off."), "success")
             return redirect(url_for("admin.sso_settings"))
     slug = current_user.school.slug
     return render_template(

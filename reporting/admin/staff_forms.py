@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -14,16 +15,17 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, StopValidation
 
-from reporting.domain.roles import Role
+from reporting.domain.roles import ROLE_LABELS, Role
+from reporting.domain.words import N_
 from reporting.services.staff import MIN_PASSWORD
 from reporting.validators import Printable
 
-PASSWORD_HINT = (f"At least {MIN_PASSWORD} characters. Give it to them yourself, in person "
-                 "or by phone: never by email, where the link goes.")
+PASSWORD_HINT = _l("At least %(min)s characters. Give it to them yourself, in person or by "
+                   "phone: never by email, where the link goes.", min=MIN_PASSWORD)
 
 
-SIGN_IN_CHOICES = [SelectChoice("sso", "With their university account (single sign-on)"),
-                   SelectChoice("password", "With a Belong password you give them")]
+SIGN_IN_CHOICES = [SelectChoice("sso", _l("With their university account (single sign-on)")),
+                   SelectChoice("password", _l("With a Belong password you give them"))]
 
 
 def _needed_unless_sso(choice: str):
@@ -33,7 +35,7 @@ def _needed_unless_sso(choice: str):
             field.data = None
             raise StopValidation()
         if not field.data:
-            raise StopValidation("Choose a password for them.")
+            raise StopValidation(_l("Choose a password for them."))
     return check
 
 
@@ -41,10 +43,10 @@ def _password(label: str, choice: str) -> PasswordField:
     return PasswordField(label, validators=[
         _needed_unless_sso(choice),
         Length(min=MIN_PASSWORD, max=1024,
-               message=f"The password needs at least {MIN_PASSWORD} characters.")])
+               message=_l("The password needs at least %(min)s characters.", min=MIN_PASSWORD))])
 
 
-def _sign_in(label: str = "How they sign in") -> RadioField:
+def _sign_in(label: str = _l("How they sign in")) -> RadioField:
     """Shown only while the school's single sign-on is on (the view removes it otherwise)."""
     return RadioField(label, choices=SIGN_IN_CHOICES, default="sso")
 
@@ -55,7 +57,7 @@ def without_sso(form: FlaskForm, choice: str) -> FlaskForm:
     return form
 
 
-def _passphrase(label: str = "Escrow passphrase") -> PasswordField:
+def _passphrase(label: str = _l("Escrow passphrase")) -> PasswordField:
     return PasswordField(label, validators=[Optional(), Length(max=1024)])
 
 
@@ -63,29 +65,31 @@ class InviteStaffForm(FlaskForm):
     """A new account: who, in which role, and how they sign in (single sign-on, or the
     password to hand over separately)."""
 
-    display_name = StringField("Name", validators=[
-        DataRequired("Enter their name."), Length(max=120), Printable()])
-    email = EmailField("Email address", validators=[
-        DataRequired("Enter their email address."), Length(max=254)])
-    role = SelectField("Role", choices=[SelectChoice(role.value, role.label) for role in Role])
-    lead = BooleanField("Lead of their channel (receives escalations)")
+    display_name = StringField(_l("Name"), validators=[
+        DataRequired(_l("Enter their name.")), Length(max=120), Printable()])
+    email = EmailField(_l("Email address"), validators=[
+        DataRequired(_l("Enter their email address.")), Length(max=254)])
+    role = SelectField(_l("Role"), choices=[SelectChoice(role.value, ROLE_LABELS[role])
+                                             for role in Role])
+    lead = BooleanField(_l("Lead of their channel (receives escalations)"))
     sign_in = _sign_in()
-    password = _password("First password", "sign_in")
+    password = _password(_l("First password"), "sign_in")
 
 
 class DeactivateStaffForm(FlaskForm):
     """End a leaver's access; with the passphrase, give their cases to the team now."""
 
-    confirm = BooleanField("End this person's access now", validators=[
-        DataRequired("Tick the box to confirm.")])
+    # N_: Flask-Babel's lazy string would print the apostrophe unescaped.
+    confirm = BooleanField(N_("End this person's access now"), validators=[
+        DataRequired(_l("Tick the box to confirm."))])
     deactivate_passphrase = _passphrase()
 
 
 class MoveStaffForm(FlaskForm):
     """Another channel; with the passphrase, its earlier cases are granted."""
 
-    channel = SelectField("New channel", coerce=int, validators=[
-        DataRequired("Choose a channel.")])
+    channel = SelectField(_l("New channel"), coerce=int, validators=[
+        DataRequired(_l("Choose a channel."))])
     move_passphrase = _passphrase()
 
 
@@ -93,6 +97,6 @@ class ResetStaffForm(FlaskForm):
     """A new password (or single sign-on) and enrolment; with the passphrase, earlier
     cases are granted again."""
 
-    reset_sign_in = _sign_in("How they sign in from now on")
-    reset_password = _password("New password", "reset_sign_in")
+    reset_sign_in = _sign_in(_l("How they sign in from now on"))
+    reset_password = _password(_l("New password"), "reset_sign_in")
     reset_passphrase = _passphrase()

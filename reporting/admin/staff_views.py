@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from flask import abort, current_app, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
@@ -71,8 +73,9 @@ def staff_invite():
         else:
             db.session.commit()
             dispatch(current_app._get_current_object())
-            flash(f"{user.display_name} is invited: the link is on its way to {user.email}."
-                  + ("" if user.uses_sso else " Give them their first password yourself."),
+            flash(_("%(name)s is invited: the link is on its way to %(email)s.",
+                    name=user.display_name, email=user.email)
+                  + ("" if user.uses_sso else " " + _("Give them their first password yourself.")),
                   "success")
             return redirect(url_for("admin.staff_detail", staff_id=user.id))
     status = 400 if form.is_submitted() else 200
@@ -120,7 +123,9 @@ def _act(user: StaffUser, name: str, action: Callable[[object], int], done: str)
         return _detail(user, forms, 400)
     db.session.commit()
     dispatch(current_app._get_current_object())
-    granted_text = (f" The escrow granted {disclosure.count_text(granted)} cases."
+    granted_text = (" " + ngettext("The escrow granted %(shown)s cases.",
+                                   "The escrow granted %(shown)s cases.", granted,
+                                   shown=disclosure.count_text(granted))
                     if passphrase.data else "")
     flash(done + granted_text, "success")
     return redirect(url_for("admin.staff_detail", staff_id=user.id))
@@ -133,7 +138,8 @@ def staff_deactivate(staff_id: int):
     user = _person(staff_id)
     return _act(user, "deactivate", lambda form: staff_admin.deactivate_staff(
         db.session, current_user, user, form.deactivate_passphrase.data),
-        f"{user.display_name}'s access has ended and their open cases are back with the team.")
+        _("%(name)s's access has ended and their open cases are back with the team.",
+          name=user.display_name))
 
 
 @bp.route("/staff/<int:staff_id>/move", methods=["POST"])
@@ -143,7 +149,7 @@ def staff_move(staff_id: int):
     user = _person(staff_id)
     return _act(user, "move", lambda form: staff_admin.move_staff(
         db.session, current_user, user, db.session.get(Channel, form.channel.data),
-        form.move_passphrase.data), f"{user.display_name} has moved channel.")
+        form.move_passphrase.data), _("%(name)s has moved channel.", name=user.display_name))
 
 
 @bp.route("/staff/<int:staff_id>/reset", methods=["POST"])
@@ -155,4 +161,5 @@ def staff_reset(staff_id: int):
         db.session, current_user, current_app.config, user, password=form.reset_password.data,
         params=_params(), lifetime=current_app.config["ENROLMENT_LINK_LIFETIME"],
         passphrase=form.reset_passphrase.data),
-        f"{user.display_name} has a new sign-in and a new enrolment link by email.")
+        _("%(name)s has a new sign-in and a new enrolment link by email.",
+          name=user.display_name))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_babel import ngettext
 from flask_login import current_user
 
 from reporting.admin.forms import GrantForm
@@ -55,6 +56,7 @@ def grant():
         form.passphrase.errors.append(str(exc))
         return _home_page(form, 400)
     db.session.commit()
-    flash(f"{handler.display_name} can now read {disclosure.count_text(count)} more cases.",
-          "success")
+    flash(ngettext("%(name)s can now read %(shown)s more cases.",
+                   "%(name)s can now read %(shown)s more cases.", count,
+                   name=handler.display_name, shown=disclosure.count_text(count)), "success")
     return redirect(url_for("admin.home"))

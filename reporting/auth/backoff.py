@@ -22,6 +22,7 @@ import math
 import time
 
 from flask import current_app
+from flask_babel import ngettext
 from limits.storage import MemoryStorage
 from redis.exceptions import RedisError
 
@@ -46,8 +47,9 @@ class TooManyTries(Exception):
     @property
     def message(self) -> str:
         minutes = math.ceil(self.seconds / 60)
-        return (f"Too many tries for this account: wait {minutes} minute"
-                f"{'' if minutes == 1 else 's'}, or ask an admin.")
+        return ngettext("Too many tries for this account: wait %(num)d minute, or ask an admin.",
+                        "Too many tries for this account: wait %(num)d minutes, or ask an "
+                        "admin.", minutes)
 
 
 def password(email: str) -> str:

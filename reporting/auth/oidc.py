@@ -18,6 +18,7 @@ import requests
 from authlib.integrations.base_client import OAuthError
 from authlib.integrations.flask_client import FlaskIntegration, FlaskOAuth2App
 from authlib.integrations.requests_client import OAuth2Session
+from flask_babel import gettext as _
 from joserfc import jwt
 from joserfc.errors import InvalidKeyIdError, JoseError
 from joserfc.jwk import KeySet
@@ -113,17 +114,18 @@ def checked_metadata(metadata: object, url: str) -> dict:
     """The standard fields of a discovery document, once they are safe to use: https
     endpoints, and public-key signatures only (ProviderError otherwise)."""
     if not isinstance(metadata, dict) or not isinstance(metadata.get("issuer"), str):
-        raise ProviderError(f"{url} is not an OpenID Connect discovery document.")
+        raise ProviderError(_("%(url)s is not an OpenID Connect discovery document.", url=url))
     kept = {key: value for key, value in metadata.items() if key in METADATA_KEYS}
     for key in ENDPOINTS:
         value = kept.get(key)
         if not isinstance(value, str) or urlsplit(value).scheme != "https":
-            raise ProviderError(f"{url} gives no https {key.replace('_', ' ')}.")
+            raise ProviderError(_("%(url)s gives no https %(field)s.", url=url,
+                                  field=key.replace("_", " ")))
     algs = kept.get("id_token_signing_alg_values_supported")
     algs = [a for a in algs if a in PUBLIC_KEY_ALGS] if isinstance(algs, list) else ["RS256"]
     if not algs:
-        raise ProviderError(f"{url} signs tokens with no public-key algorithm Belong "
-                            "accepts (such as RS256 or ES256).")
+        raise ProviderError(_("%(url)s signs tokens with no public-key algorithm Belong "
+                              "accepts (such as RS256 or ES256).", url=url))
     kept["id_token_signing_alg_values_supported"] = algs
     return kept
 
@@ -141,8 +143,9 @@ def discover(config: dict, issuer: str) -> dict:
     try:
         url, metadata = _read_discovery(config, issuer)
     except _UNREACHABLE as exc:
-        raise ProviderError(f"Belong could not read {issuer.rstrip('/')}/.well-known/"
-                            f"openid-configuration: {exc.__class__.__name__}.") from exc
+        raise ProviderError(_("Belong could not read %(url)s: %(error)s.",
+                              url=f"{issuer.rstrip('/')}/.well-known/openid-configuration",
+                              error=exc.__class__.__name__)) from exc
     return checked_metadata(metadata, url)
 
 
@@ -180,7 +183,7 @@ def start(config: dict, provider: SsoProvider, redirect_uri: str):
             return client.authorize_redirect(redirect_uri,
                                              scope=scope_for(client.load_server_metadata()))
     except ProviderUnreachable as exc:
-        raise ProviderError("Your university's sign-in page cannot be reached.") from exc
+        raise ProviderError(_("Your university's sign-in page cannot be reached.")) from exc
 
 
 def finish(config: dict, provider: SsoProvider) -> tuple[dict, str | None]:
@@ -193,12 +196,13 @@ def finish(config: dict, provider: SsoProvider) -> tuple[dict, str | None]:
                 "iss": {"essential": True, "values": [provider.issuer]},
                 "aud": {"essential": True, "value": provider.client_id}})
     except (OAuthError, JoseError) as exc:
-        raise ProviderError(f"Your university's sign-in did not complete ({exc}).") from exc
+        raise ProviderError(_("Your university's sign-in did not complete (%(error)s).",
+                              error=exc)) from exc
     except ProviderUnreachable as exc:
-        raise ProviderError("Your university's sign-in cannot be reached.") from exc
+        raise ProviderError(_("Your university's sign-in cannot be reached.")) from exc
     claims = token.get("userinfo")
     if not claims:
-        raise ProviderError("Your university's sign-in sent no identity.")
+        raise ProviderError(_("Your university's sign-in sent no identity."))
     return dict(claims), token.get("refresh_token")
 
 

@@ -4,6 +4,7 @@ provider's back-channel logout. The rules are in services/sso.py, the protocol i
 from __future__ import annotations
 
 from flask import abort, current_app, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from reporting.auth import oidc
@@ -87,8 +88,9 @@ def sso_callback(slug: str):
     if not complete and user.totp_enrolled_at is None and not enrolling:
         db.session.rollback()
         return _refused(provider, "no_second_factor",
-                        "Belong needs a code from your authenticator app, and you have not "
-                        "set one up. Ask your school's Belong administrator for a new link.",
+                        _("Belong needs a code from your authenticator app, and you have "
+                          "not set one up. Ask your school's Belong administrator for a new "
+                          "link."),
                         403)
     db.session.commit()
     token = session.get(ENROLMENT)

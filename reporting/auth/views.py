@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 
 from flask import Blueprint, current_app, g, redirect, render_template, session, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
 from reporting.auth import backoff
@@ -84,7 +85,7 @@ def login():
                                    sso_schools=sso.enabled_providers(db.session)), 429
         if started:
             return redirect(url_for("auth.second_factor"))
-        form.form_errors.append("That email and password do not match an account.")
+        form.form_errors.append(_("That email and password do not match an account."))
     return render_template("auth/login.html", form=form,
                            sso_schools=sso.enabled_providers(db.session))
 
@@ -112,7 +113,7 @@ def second_factor():
         except (InvalidSecondFactor, InvalidEnrolment):
             db.session.commit()
             backoff.failed(*tries)
-            form.code.errors.append("That code is not right. Wait for a new code and try again.")
+            form.code.errors.append(_("That code is not right. Wait for a new code and try again."))
         else:
             db.session.commit()
             backoff.succeeded(*tries)
@@ -146,7 +147,7 @@ def enrol(token: str):
         if started:
             session[ENROLMENT] = token
             return redirect(url_for("auth.second_factor"))
-        form.password.errors.append("That is not the password you were given.")
+        form.password.errors.append(_("That is not the password you were given."))
     return render_template("auth/enrol.html", form=form, user=user)
 
 

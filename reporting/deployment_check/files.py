@@ -79,12 +79,25 @@ def check_instance_folder(path: Path) -> Result:
     return ok(name, f"{path} is owner-only ({mode:04o})")
 
 
+def check_translations(directory: Path | None = None) -> Result:
+    """Every language catalogue is compiled (else Welsh pages show English)."""
+    from reporting.i18n import TRANSLATIONS, stale_catalogues
+
+    name = "Translations"
+    if stale := stale_catalogues(directory or TRANSLATIONS):
+        return fail(name, f"not compiled, or older than their source: {', '.join(map(str, stale))}"
+                          ". Run `belong-flask compile-translations` as the checkout's owner")
+    return ok(name, "every catalogue is compiled")
+
+
 def file_checks(env_file: Path, database_uri: str, instance_path: Path,
                 production: bool) -> list[Result]:
-    """The environment file, the database engine, a SQLite file, the instance folder."""
+    """The environment file, the database engine, a SQLite file, the instance folder, the
+    compiled translations."""
     results = [check_env_file(env_file), check_database_engine(database_uri, production)]
     sqlite = check_sqlite_files(database_uri)
     if sqlite is not None:
         results.append(sqlite)
     results.append(check_instance_folder(instance_path))
+    results.append(check_translations())
     return results

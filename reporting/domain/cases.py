@@ -9,6 +9,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 from reporting.domain.errors import BelongError
+from reporting.domain.words import N_
 
 
 class CaseStatus(StrEnum):
@@ -26,17 +27,17 @@ class CaseStatus(StrEnum):
     @property
     def label(self) -> str:
         """The one short name of the status, on every page (staff's and the student's)."""
-        return LABELS[self]
+        return str(LABELS[self])
 
     @property
     def for_student(self) -> str:
         """What the status means, said to the student who sent a report."""
-        return STUDENT_WORDS[self]
+        return str(STUDENT_WORDS[self])
 
     @property
     def for_peer_request(self) -> str:
         """What the status means, said to a student who asked to talk to a peer."""
-        return PEER_WORDS[self]
+        return str(PEER_WORDS[self])
 
 
 class Action(StrEnum):
@@ -56,7 +57,8 @@ class InvalidTransition(BelongError):
     """The action is not allowed from the case's current status."""
 
     def __init__(self, status: CaseStatus, action: Action) -> None:
-        super().__init__(f"A case that is {status.label.lower()} cannot be {PAST[action]}.")
+        super().__init__(N_("A case that is %(status)s cannot be %(action)s.") % {
+            "status": status.label.lower(), "action": PAST[action]})
         self.status, self.action = status, action
 
 
@@ -77,37 +79,39 @@ TRANSITIONS: dict[tuple[CaseStatus, Action], CaseStatus] = {
     **{(status, A.WITHDRAW): S.WITHDRAWN for status in _OPEN},
 }
 PAST = {
-    A.ACKNOWLEDGE: "acknowledged", A.START: "started", A.ASK_REPORTER: "sent back to the student",
-    A.REPORTER_REPLIED: "answered by the student", A.RESOLVE: "resolved", A.CLOSE: "closed",
-    A.REOPEN: "reopened", A.WITHDRAW: "withdrawn",
+    A.ACKNOWLEDGE: N_("acknowledged"), A.START: N_("started"),
+    A.ASK_REPORTER: N_("sent back to the student"),
+    A.REPORTER_REPLIED: N_("answered by the student"), A.RESOLVE: N_("resolved"),
+    A.CLOSE: N_("closed"), A.REOPEN: N_("reopened"), A.WITHDRAW: N_("withdrawn"),
 }
 LABELS = {
-    S.SUBMITTED: "Submitted", S.ACKNOWLEDGED: "Acknowledged", S.IN_PROGRESS: "In progress",
-    S.AWAITING_REPORTER: "Awaiting student", S.RESOLVED: "Resolved", S.CLOSED: "Closed",
-    S.REOPENED: "Reopened", S.WITHDRAWN: "Withdrawn",
+    S.SUBMITTED: N_("Submitted"), S.ACKNOWLEDGED: N_("Acknowledged"),
+    S.IN_PROGRESS: N_("In progress"), S.AWAITING_REPORTER: N_("Awaiting student"),
+    S.RESOLVED: N_("Resolved"), S.CLOSED: N_("Closed"), S.REOPENED: N_("Reopened"),
+    S.WITHDRAWN: N_("Withdrawn"),
 }
 STUDENT_WORDS = {
-    S.SUBMITTED: "We have your report. Nobody has opened it yet.",
-    S.ACKNOWLEDGED: "Someone has read your report and will be in touch.",
-    S.IN_PROGRESS: "Someone is working on your report.",
-    S.AWAITING_REPORTER: "We have asked you something. Please read the messages below.",
-    S.RESOLVED: "We think this is resolved. You can still reply if it is not.",
-    S.CLOSED: "This report is closed.",
-    S.REOPENED: "This report has been reopened.",
-    S.WITHDRAWN: "You withdrew this report. Nobody will act on it.",
+    S.SUBMITTED: N_("We have your report. Nobody has opened it yet."),
+    S.ACKNOWLEDGED: N_("Someone has read your report and will be in touch."),
+    S.IN_PROGRESS: N_("Someone is working on your report."),
+    S.AWAITING_REPORTER: N_("We have asked you something. Please read the messages below."),
+    S.RESOLVED: N_("We think this is resolved. You can still reply if it is not."),
+    S.CLOSED: N_("This report is closed."),
+    S.REOPENED: N_("This report has been reopened."),
+    S.WITHDRAWN: N_("You withdrew this report. Nobody will act on it."),
 }
 PEER_WORDS = {
-    S.SUBMITTED: "We have your request. No peer supporter has taken it on yet.",
-    S.ACKNOWLEDGED: "A peer supporter has read your request and will be in touch.",
-    S.IN_PROGRESS: "A peer supporter has taken on your request and is handling it. Their "
-                   "messages appear below.",
-    S.AWAITING_REPORTER: "Your supporter has asked you something. Please read the messages "
-                         "below.",
-    S.RESOLVED: "Your supporter thinks this conversation is finished. You can still reply "
-                "if it is not.",
-    S.CLOSED: "This conversation is closed.",
-    S.REOPENED: "This conversation has been reopened.",
-    S.WITHDRAWN: "You ended this conversation. Nobody will act on it.",
+    S.SUBMITTED: N_("We have your request. No peer supporter has taken it on yet."),
+    S.ACKNOWLEDGED: N_("A peer supporter has read your request and will be in touch."),
+    S.IN_PROGRESS: N_("A peer supporter has taken on your request and is handling it. Their "
+                      "messages appear below."),
+    S.AWAITING_REPORTER: N_("Your supporter has asked you something. Please read the messages "
+                            "below."),
+    S.RESOLVED: N_("Your supporter thinks this conversation is finished. You can still reply "
+                   "if it is not."),
+    S.CLOSED: N_("This conversation is closed."),
+    S.REOPENED: N_("This conversation has been reopened."),
+    S.WITHDRAWN: N_("You ended this conversation. Nobody will act on it."),
 }
 
 

@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from reporting.domain.errors import BelongError
 from reporting.domain.peer import PEER_TAGS
 from reporting.domain.roles import CHANNEL_LABELS
+from reporting.domain.words import N_
 
 
 class Kind(StrEnum):
@@ -34,14 +35,14 @@ class Kind(StrEnum):
 
 
 KIND_LABELS: dict[str, str] = {
-    Kind.PEER_NETWORK: "Peer network or student society",
-    Kind.MENTORING: "Mentoring or role-model scheme",
-    Kind.WELLBEING: "Pastoral and wellbeing service",
-    Kind.EDI_COMPLAINTS: "EDI and complaints office",
-    Kind.OCCUPATIONAL_HEALTH: "Occupational health",
-    Kind.CHAPLAINCY: "Chaplaincy and faith support",
-    Kind.HELPLINE: "National helpline",
-    Kind.PROFESSIONAL_BODY: "Professional body or union",
+    Kind.PEER_NETWORK: N_("Peer network or student society"),
+    Kind.MENTORING: N_("Mentoring or role-model scheme"),
+    Kind.WELLBEING: N_("Pastoral and wellbeing service"),
+    Kind.EDI_COMPLAINTS: N_("EDI and complaints office"),
+    Kind.OCCUPATIONAL_HEALTH: N_("Occupational health"),
+    Kind.CHAPLAINCY: N_("Chaplaincy and faith support"),
+    Kind.HELPLINE: N_("National helpline"),
+    Kind.PROFESSIONAL_BODY: N_("Professional body or union"),
 }
 # For a student who is not safe: help they can reach at once, in confidence, comes first.
 URGENT_KINDS = frozenset({Kind.HELPLINE.value, Kind.WELLBEING.value})
@@ -70,7 +71,7 @@ class InvalidEntry(BelongError):
     """An entry's fields break the directory's rules; `problems` maps field to message."""
 
     def __init__(self, problems: dict[str, str]) -> None:
-        super().__init__("; ".join(problems.values()))
+        super().__init__("; ".join(map(str, problems.values())))
         self.problems = problems
 
 
@@ -93,8 +94,13 @@ class EntryFields:
     hours: str = ""
     confidential: bool = True
     creates_record: bool = False
+    # The same words in Welsh ("" when not written yet: students then see the English).
+    name_cy: str = ""
+    offers_cy: str = ""
+    hours_cy: str = ""
 
 
+WELSH_FIELDS = ("name", "offers", "hours")  # the words an admin may also give in Welsh
 LABELS = {"kind": KIND_LABELS, "tag": TAG_LABELS, "channel": CHANNEL_VALUES}
 
 
@@ -139,7 +145,7 @@ def text_problem(value: str, allow_newlines: bool = False) -> str | None:
     allowed = {"\n", "\r", "\t"} if allow_newlines else set()
     if any((unicodedata.category(ch) == "Cc" and ch not in allowed) or ch in _BIDI
            for ch in value):
-        return "Remove the hidden control characters from this answer."
+        return N_("Remove the hidden control characters from this answer.")
     return None
 
 
@@ -148,11 +154,11 @@ def url_problem(value: str) -> str | None:
     if not value:
         return None
     if len(value) > URL_MAX:
-        return f"Keep the web address under {URL_MAX} characters."
+        return N_("Keep the web address under %(limit)s characters.") % {"limit": URL_MAX}
     if value.lower().startswith("http://"):
-        return "Use the secure address, starting with https:// (http:// links are refused)."
+        return N_("Use the secure address, starting with https:// (http:// links are refused).")
     if not _URL.fullmatch(value):
-        return "Enter a full web address starting with https://, like https://www.nhs.uk/."
+        return N_("Enter a full web address starting with https://, like https://www.nhs.uk/.")
     return None
 
 
@@ -162,8 +168,8 @@ def phone_problem(value: str) -> str | None:
         return None
     digits = sum(ch.isdigit() for ch in value)
     if len(value) > PHONE_MAX or not _PHONE.fullmatch(value) or not 3 <= digits <= 20:
-        return ("Enter a phone number like 0113 496 0000 or +44 113 496 0000: digits, spaces, "
-                "+, brackets and hyphens, with 3 to 20 digits.")
+        return N_("Enter a phone number like 0113 496 0000 or +44 113 496 0000: digits, "
+                  "spaces, +, brackets and hyphens, with 3 to 20 digits.")
     return None
 
 
@@ -172,15 +178,18 @@ def email_problem(value: str) -> str | None:
     if not value:
         return None
     if len(value) > EMAIL_MAX or not _EMAIL.fullmatch(value):
-        return "Enter an email address like wellbeing@school.ac.uk."
+        return N_("Enter an email address like wellbeing@school.ac.uk.")
     return None
 
 
 def normalise(fields: EntryFields) -> EntryFields:
     """Trim spaces, use one kind of line break, and keep tags and channels in a fixed order."""
-    offers = fields.offers.replace("\r\n", "\n").replace("\r", "\n").strip()
+    def lines(text: str) -> str:
+        return text.replace("\r\n", "\n").replace("\r", "\n").strip()
     return replace(
-        fields, kind=fields.kind.strip(), name=fields.name.strip(), offers=offers,
+        fields, kind=fields.kind.strip(), name=fields.name.strip(), offers=lines(fields.offers),
+        name_cy=fields.name_cy.strip(), offers_cy=lines(fields.offers_cy),
+        hours_cy=fields.hours_cy.strip(),
         tags=tuple(t for t in TAG_LABELS if t in fields.tags) + tuple(
             dict.fromkeys(t for t in fields.tags if t not in TAG_LABELS)),
         channels=tuple(c for c in CHANNEL_VALUES if c in fields.channels) + tuple(
@@ -189,32 +198,47 @@ def normalise(fields: EntryFields) -> EntryFields:
         hours=fields.hours.strip())
 
 
-def _length(value: str, limit: int, what: str) -> str | None:
-    return f"Keep {what} under {limit:,} characters." if len(value) > limit else None
+def _length(value: str, limit: int, message: str) -> str | None:
+    """`message` (which says %(limit)s) if the value is longer than `limit`."""
+    return message % {"limit": f"{limit:,}"} if len(value) > limit else None
 
 
 def problems(fields: EntryFields) -> dict[str, str]:
     """Every rule the entry breaks, by field; empty when it may be saved."""
     found: dict[str, str | None] = {
-        "kind": None if fields.kind in KIND_LABELS else "Choose what kind of support it is.",
-        "name": ("Enter the name of the service." if not fields.name else
-                 _length(fields.name, NAME_MAX, "the name") or text_problem(fields.name)),
-        "offers": ("Say what it offers." if not fields.offers else
-                   _length(fields.offers, OFFERS_MAX, "what it offers")
+        "kind": None if fields.kind in KIND_LABELS else N_("Choose what kind of support it is."),
+        "name": (N_("Enter the name of the service.") if not fields.name else
+                 _length(fields.name, NAME_MAX, N_("Keep the name under %(limit)s characters."))
+                 or text_problem(fields.name)),
+        "offers": (N_("Say what it offers.") if not fields.offers else
+                   _length(fields.offers, OFFERS_MAX,
+                           N_("Keep what it offers under %(limit)s characters."))
                    or text_problem(fields.offers, allow_newlines=True)),
         "tags": (None if set(fields.tags) <= set(TAG_LABELS)
-                 else "Choose who it is for from the list."),
+                 else N_("Choose who it is for from the list.")),
         "channels": (None if set(fields.channels) <= set(CHANNEL_VALUES)
-                     else "Choose the kinds of report from the list."),
+                     else N_("Choose the kinds of report from the list.")),
         "url": text_problem(fields.url) or url_problem(fields.url),
         "phone": text_problem(fields.phone) or phone_problem(fields.phone),
         "email": text_problem(fields.email) or email_problem(fields.email),
-        "hours": _length(fields.hours, HOURS_MAX, "the opening hours")
+        "hours": _length(fields.hours, HOURS_MAX,
+                         N_("Keep the opening hours under %(limit)s characters."))
         or text_problem(fields.hours),
+        "name_cy": _length(fields.name_cy, NAME_MAX,
+                           N_("Keep the Welsh name under %(limit)s characters."))
+        or text_problem(fields.name_cy),
+        "offers_cy": _length(fields.offers_cy, OFFERS_MAX,
+                             N_("Keep the Welsh for what it offers under %(limit)s characters."))
+        or text_problem(fields.offers_cy, allow_newlines=True),
+        "hours_cy": (N_("Give the opening hours in English too, or leave the Welsh empty.")
+                     if fields.hours_cy and not fields.hours else
+                     _length(fields.hours_cy, HOURS_MAX,
+                             N_("Keep the Welsh opening hours under %(limit)s characters."))
+                     or text_problem(fields.hours_cy)),
     }
     if not (fields.url or fields.phone or fields.email) and not found["url"]:
-        found["url"] = ("Give at least one way to reach it: a web address, a phone number or "
-                        "an email address.")
+        found["url"] = N_("Give at least one way to reach it: a web address, a phone number "
+                          "or an email address.")
     return {name: message for name, message in found.items() if message}
 
 

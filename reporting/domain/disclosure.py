@@ -10,11 +10,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from reporting.domain.words import N_
+
 MIN_COUNT = 5
 MIN_BASE = 8
-FEWER = "fewer than 5"
-PROTECTED = "not shown (protects a smaller number)"
-HIDDEN_SHARE = "not shown (its count is hidden)"
+FEWER = N_("fewer than 5")
+PROTECTED = N_("not shown (protects a smaller number)")
+HIDDEN_SHARE = N_("not shown (its count is hidden)")
+# The words in place of a share or a time, by the base that was too small.
+WITHHELD = {
+    "cases": N_("not shown (based on fewer than %(base)s cases)"),
+    "cases acknowledged": N_("not shown (based on fewer than %(base)s cases acknowledged)"),
+    "cases answered": N_("not shown (based on fewer than %(base)s cases answered)"),
+    "cases resolved": N_("not shown (based on fewer than %(base)s cases resolved)"),
+    "responses": N_("not shown (based on fewer than %(base)s responses)"),
+}
+UNITS = {"hours": N_("%(value)s hours")}
 
 
 @dataclass(frozen=True)
@@ -37,7 +48,10 @@ class Cell:
 
 def withheld(basis: str = "cases") -> str:
     """Which base was too small: the words shown in place of a share or a time."""
-    return f"not shown (based on fewer than {MIN_BASE} {basis})"
+    words = WITHHELD.get(basis)
+    if words is None:
+        return f"not shown (based on fewer than {MIN_BASE} {basis})"
+    return words % {"base": MIN_BASE}
 
 
 def count_text(count: int) -> str:
@@ -66,7 +80,8 @@ def value_text(value: float | None, base: int, unit: str = "hours",
     """A median or percentile, unless it rests on too few cases."""
     if base < MIN_BASE or value is None:
         return withheld(basis)
-    return f"{value:.1f} {unit}"
+    words = UNITS.get(unit)
+    return f"{value:.1f} {unit}" if words is None else words % {"value": f"{value:.1f}"}
 
 
 def suppress(counts: dict, lines: list[list]) -> dict:

@@ -7,6 +7,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from reporting.domain.errors import BelongError
+from reporting.domain.words import N_
 
 
 class RejectedFile(BelongError):
@@ -31,7 +32,7 @@ WEBP = Kind("image/webp", "WebP image", (".webp",), image=True)
 # could run script in a browser or formulas in a spreadsheet.
 TEXT = Kind("text/plain", "plain text", (".txt",))
 ACCEPTED = (PDF, PNG, JPEG, WEBP, TEXT)
-ACCEPTED_WORDS = "PDF, PNG, JPEG, WebP or plain text"
+ACCEPTED_WORDS = N_("PDF, PNG, JPEG, WebP or plain text")
 BY_TYPE = {kind.content_type: kind for kind in ACCEPTED}
 NAME_MAX = 100
 # In a PDF: markup a browser would run (an HTML polyglot), and, outside the (compressed)
@@ -78,16 +79,19 @@ def _active_pdf(data: bytes) -> bool:
 def check(filename: str, data: bytes, max_bytes: int) -> Kind:
     """Accept a file or say, in plain words, why not."""
     if not data:
-        raise RejectedFile(f"{filename} is empty.")
+        raise RejectedFile(N_("%(name)s is empty.") % {"name": filename})
     if len(data) > max_bytes:
-        raise RejectedFile(f"{filename} is larger than {max_bytes // (1024 * 1024)} MB.")
+        raise RejectedFile(N_("%(name)s is larger than %(mb)s MB.") % {
+            "name": filename, "mb": max_bytes // (1024 * 1024)})
     kind = sniff(data)
     if kind is None:
-        raise RejectedFile(f"{filename} is not a {ACCEPTED_WORDS} file.")
+        raise RejectedFile(N_("%(name)s is not a %(kinds)s file.") % {
+            "name": filename, "kinds": ACCEPTED_WORDS})
     if kind is PDF and _active_pdf(data):
-        raise RejectedFile(f"{filename} contains scripts or attached files, which we cannot "
-                           "accept, to keep safe the people who open it. Printing it to a new "
-                           "PDF, or a screenshot, makes a copy we can accept.")
+        raise RejectedFile(N_("%(name)s contains scripts or attached files, which we cannot "
+                              "accept, to keep safe the people who open it. Printing it to a "
+                              "new PDF, or a screenshot, makes a copy we can accept.") % {
+                                  "name": filename})
     return kind
 
 

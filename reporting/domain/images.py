@@ -13,6 +13,7 @@ import struct
 from dataclasses import dataclass
 
 from reporting.domain.evidence import RejectedFile
+from reporting.domain.words import N_
 
 MAX_PIXELS = 25_000_000  # a 24-megapixel phone photo fits; a 7000 x 7000 one does not
 MAX_UPLOAD_PIXELS = 64_000_000  # all the images of one upload: five 12-megapixel photos fit
@@ -52,22 +53,25 @@ def check_budget(filename: str, header: ImageHeader, already: int = 0) -> None:
     """Refuse (ImageTooLarge), in plain words, an image too costly to decode, alone or with
     the `already` pixels of the images sent with it."""
     if header.width < 1 or header.height < 1:
-        raise RejectedFile(f"{filename} could not be read as an image.")
+        raise RejectedFile(N_("%(name)s could not be read as an image.") % {"name": filename})
     if header.pixels > MAX_PIXELS or header.decoded_bytes > MAX_DECODED_BYTES:
-        raise ImageTooLarge(
-            f"{filename} is {header.width:,} by {header.height:,} pixels, larger than we can "
-            f"check safely (up to {MAX_PIXELS // 1_000_000} megapixels). A smaller copy or a "
-            "screenshot will do.")
+        raise ImageTooLarge(N_(
+            "%(name)s is %(width)s by %(height)s pixels, larger than we can check safely (up "
+            "to %(megapixels)s megapixels). A smaller copy or a screenshot will do.") % {
+                "name": filename, "width": f"{header.width:,}",
+                "height": f"{header.height:,}", "megapixels": MAX_PIXELS // 1_000_000})
     if already + header.pixels > MAX_UPLOAD_PIXELS:
-        raise ImageTooLarge(f"{filename} was not added: with the other images chosen, it is "
-                            "more than we can check at once. Add it on its own afterwards, "
-                            "from your report's page.")
+        raise ImageTooLarge(N_("%(name)s was not added: with the other images chosen, it is "
+                               "more than we can check at once. Add it on its own afterwards, "
+                               "from your report's page.") % {"name": filename})
     if header.frames > 1:
-        raise ImageTooLarge(f"{filename} is an animated image, and we can keep still images "
-                            "only. A screenshot of the part that matters will do.")
+        raise ImageTooLarge(N_("%(name)s is an animated image, and we can keep still images "
+                               "only. A screenshot of the part that matters will do.") % {
+                                   "name": filename})
     if header.scans > MAX_JPEG_SCANS:
-        raise ImageTooLarge(f"{filename} is built in more layers than we can check safely. "
-                            "A screenshot of it, or saving it again, will do.")
+        raise ImageTooLarge(N_("%(name)s is built in more layers than we can check safely. "
+                               "A screenshot of it, or saving it again, will do.") % {
+                                   "name": filename})
 
 
 def read_header(filename: str, content_type: str, data: bytes) -> ImageHeader:
@@ -78,7 +82,8 @@ def read_header(filename: str, content_type: str, data: bytes) -> ImageHeader:
             raise _Unreadable(content_type)
         return reader(data)
     except (_Unreadable, struct.error, IndexError, ValueError):
-        raise RejectedFile(f"{filename} could not be read as an image.") from None
+        raise RejectedFile(N_("%(name)s could not be read as an image.") % {
+            "name": filename}) from None
 
 
 def _png(data: bytes) -> ImageHeader:

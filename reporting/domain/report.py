@@ -8,7 +8,9 @@ from __future__ import annotations
 from datetime import date
 from enum import StrEnum
 
+from reporting.domain import words
 from reporting.domain.roles import ChannelKind
+from reporting.domain.words import N_, LazyText
 
 
 class Setting(StrEnum):
@@ -110,72 +112,72 @@ class Urgency(StrEnum):
     HIGH = "high"
 
 
-LABELS: dict[StrEnum, str] = {
-    Setting.CLINICAL_PLACEMENT: "Clinical placement",
-    Setting.TEACHING: "Teaching (lecture, seminar, lab)",
-    Setting.CAMPUS: "Elsewhere on campus",
-    Setting.ACCOMMODATION: "Accommodation",
-    Setting.ONLINE: "Online or on social media",
-    Setting.SOCIAL: "A social event",
-    Setting.OTHER: "Somewhere else",
-    Responsible.STAFF: "A member of staff",
-    Responsible.CLINICIAN: "A clinician or supervisor on placement",
-    Responsible.STUDENT: "Another student",
-    Responsible.PATIENT: "A patient",
-    Responsible.PUBLIC: "A member of the public",
-    Responsible.UNKNOWN: "I don't know or I'd rather not say",
-    Ground.AGE: "Age",
-    Ground.DISABILITY: "Disability",
-    Ground.GENDER_REASSIGNMENT: "Gender reassignment",
-    Ground.MARRIAGE_CIVIL_PARTNERSHIP: "Marriage or civil partnership",
-    Ground.PREGNANCY_MATERNITY: "Pregnancy or maternity",
-    Ground.RACE: "Race, ethnicity or nationality",
-    Ground.RELIGION_BELIEF: "Religion or belief",
-    Ground.SEX: "Sex",
-    Ground.SEXUAL_ORIENTATION: "Sexual orientation",
-    Ground.SOCIO_ECONOMIC: "Socio-economic background",
-    Ground.ACCENT_LANGUAGE: "Accent or language",
-    Ground.CARING: "Caring responsibilities",
-    Ground.OTHER: "Something else",
-    Want.PEER: "Talk to a student who has been through something similar",
-    Want.SUPPORT: "Support and advice",
-    Want.INFORMAL: "Sort it out informally",
-    Want.FORMAL: "Make a formal complaint or ask for an investigation",
-    Want.RECORD_ONLY: "Only put it on record",
-    When.DATE: "On a particular day",
-    When.MONTH: "Around a month I can name",
-    When.PERIOD: "Over a period of time, or more than once",
-    When.UNSURE: "I am not sure, or I'd rather not say",
-    Impact.LITTLE: "A little",
-    Impact.SOME: "Quite a lot",
-    Impact.SEVERE: "Severely: it is affecting my health, studies or placement",
-    Urgency.LOW: "It can wait",
-    Urgency.MEDIUM: "I would like a reply soon",
-    Urgency.HIGH: "It is urgent",
+LABELS: dict[StrEnum, LazyText] = {
+    Setting.CLINICAL_PLACEMENT: N_("Clinical placement"),
+    Setting.TEACHING: N_("Teaching (lecture, seminar, lab)"),
+    Setting.CAMPUS: N_("Elsewhere on campus"),
+    Setting.ACCOMMODATION: N_("Accommodation"),
+    Setting.ONLINE: N_("Online or on social media"),
+    Setting.SOCIAL: N_("A social event"),
+    Setting.OTHER: N_("Somewhere else"),
+    Responsible.STAFF: N_("A member of staff"),
+    Responsible.CLINICIAN: N_("A clinician or supervisor on placement"),
+    Responsible.STUDENT: N_("Another student"),
+    Responsible.PATIENT: N_("A patient"),
+    Responsible.PUBLIC: N_("A member of the public"),
+    Responsible.UNKNOWN: N_("I don't know or I'd rather not say"),
+    Ground.AGE: N_("Age"),
+    Ground.DISABILITY: N_("Disability"),
+    Ground.GENDER_REASSIGNMENT: N_("Gender reassignment"),
+    Ground.MARRIAGE_CIVIL_PARTNERSHIP: N_("Marriage or civil partnership"),
+    Ground.PREGNANCY_MATERNITY: N_("Pregnancy or maternity"),
+    Ground.RACE: N_("Race, ethnicity or nationality"),
+    Ground.RELIGION_BELIEF: N_("Religion or belief"),
+    Ground.SEX: N_("Sex"),
+    Ground.SEXUAL_ORIENTATION: N_("Sexual orientation"),
+    Ground.SOCIO_ECONOMIC: N_("Socio-economic background"),
+    Ground.ACCENT_LANGUAGE: N_("Accent or language"),
+    Ground.CARING: N_("Caring responsibilities"),
+    Ground.OTHER: N_("Something else"),
+    Want.PEER: N_("Talk to a student who has been through something similar"),
+    Want.SUPPORT: N_("Support and advice"),
+    Want.INFORMAL: N_("Sort it out informally"),
+    Want.FORMAL: N_("Make a formal complaint or ask for an investigation"),
+    Want.RECORD_ONLY: N_("Only put it on record"),
+    When.DATE: N_("On a particular day"),
+    When.MONTH: N_("Around a month I can name"),
+    When.PERIOD: N_("Over a period of time, or more than once"),
+    When.UNSURE: N_("I am not sure, or I'd rather not say"),
+    Impact.LITTLE: N_("A little"),
+    Impact.SOME: N_("Quite a lot"),
+    Impact.SEVERE: N_("Severely: it is affecting my health, studies or placement"),
+    Urgency.LOW: N_("It can wait"),
+    Urgency.MEDIUM: N_("I would like a reply soon"),
+    Urgency.HIGH: N_("It is urgent"),
 }
 
 
 # The questions as the report form asks them: its labels, and every page that gives the
 # answers back in the student's own words.
 QUESTIONS = {
-    "occurred": "When did it happen?",
-    "setting": "Where did it happen?",
-    "responsible": "Who was responsible?",
-    "grounds": "What do you think it was about?",
-    "impact": "How much is it affecting you?",
-    "urgency": "How soon would you like a reply?",
-    "wants": "What would you like to happen?",
+    "occurred": N_("When did it happen?"),
+    "setting": N_("Where did it happen?"),
+    "responsible": N_("Who was responsible?"),
+    "grounds": N_("What do you think it was about?"),
+    "impact": N_("How much is it affecting you?"),
+    "urgency": N_("How soon would you like a reply?"),
+    "wants": N_("What would you like to happen?"),
 }
 
 
 # Two more questions of the form, optional, whose answers are sealed with the narrative.
 ALSO_ASKED = {
-    "works_in": "Might the person responsible work in one of these teams?",
-    "other_ground": "Something else (optional detail)",
+    "works_in": N_("Might the person responsible work in one of these teams?"),
+    "other_ground": N_("Something else (optional detail)"),
 }
 
 # Asked only about a clinical placement, and only if the school keeps a list of providers.
-PROVIDER_QUESTION = "Which placement provider was it?"
+PROVIDER_QUESTION = N_("Which placement provider was it?")
 
 
 def answers_told(*, occurred_kind: str, occurred_on: date | None, setting: str,
@@ -187,9 +189,9 @@ def answers_told(*, occurred_kind: str, occurred_on: date | None, setting: str,
     else" when given."""
     when = label(When(occurred_kind))
     if occurred_on and occurred_kind == When.DATE:
-        when += f" ({occurred_on.day} {occurred_on:%B %Y})"
+        when += f" ({words.day_month_year(occurred_on)})"
     elif occurred_on and occurred_kind == When.MONTH:
-        when += f" ({occurred_on:%B %Y})"
+        when += f" ({words.month_year(occurred_on)})"
     picked = {"occurred": when, "setting": label(Setting(setting)),
               "responsible": label(Responsible(responsible)),
               "grounds": "; ".join(label(g) for g in Ground if g in set(grounds)),
@@ -204,12 +206,12 @@ def answers_told(*, occurred_kind: str, occurred_on: date | None, setting: str,
     order = ["occurred", "setting", "provider", "responsible", "works_in", "grounds",
              "other_ground", "impact", "urgency", "wants"]
     asked = QUESTIONS | ALSO_ASKED | {"provider": PROVIDER_QUESTION}
-    return [(asked[name], picked[name]) for name in order if name in picked]
+    return [(str(asked[name]), picked[name]) for name in order if name in picked]
 
 
 def label(choice: StrEnum) -> str:
-    """The plain-language label of any answer."""
-    return LABELS[choice]
+    """The plain-language label of any answer, in the page's language."""
+    return str(LABELS[choice])
 
 
 def choices(enum: type[StrEnum]) -> list[tuple[str, str]]:

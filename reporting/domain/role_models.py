@@ -7,19 +7,20 @@ from dataclasses import dataclass, replace
 
 from reporting.domain.directory import TAG_LABELS, text_problem
 from reporting.domain.errors import BelongError
+from reporting.domain.words import N_
 
 HELP_LABELS = {
-    "conversation": "A conversation",
-    "mentoring": "Mentoring",
-    "shadowing": "Shadowing",
-    "careers": "Careers advice",
+    "conversation": N_("A conversation"),
+    "mentoring": N_("Mentoring"),
+    "shadowing": N_("Shadowing"),
+    "careers": N_("Careers advice"),
 }
 FLAG_REASONS = {
-    "unkind": "Unkind, hostile or discriminatory",
-    "unsafe": "Someone may not be safe",
-    "boundaries": "Asked for something beyond what the scheme is for",
-    "spam": "Spam or nonsense",
-    "other": "Something else",
+    "unkind": N_("Unkind, hostile or discriminatory"),
+    "unsafe": N_("Someone may not be safe"),
+    "boundaries": N_("Asked for something beyond what the scheme is for"),
+    "spam": N_("Spam or nonsense"),
+    "other": N_("Something else"),
 }
 NAME_MAX = 60
 ROLE_MAX = 120
@@ -33,7 +34,7 @@ class InvalidProfile(BelongError):
     """A profile's fields break the rules; `problems` maps field to message."""
 
     def __init__(self, problems: dict[str, str]) -> None:
-        super().__init__("; ".join(problems.values()))
+        super().__init__("; ".join(map(str, problems.values())))
         self.problems = problems
 
 
@@ -67,18 +68,28 @@ class ProfileFields:
     tags: tuple[str, ...] = ()
     helps: tuple[str, ...] = ()
     why: str = ""
+    # The same words in Welsh (optional): shown on Welsh pages, approved with the English.
+    role_title_cy: str = ""
+    specialty_cy: str = ""
+    why_cy: str = ""
 
 
-def _length(value: str, limit: int, what: str) -> str | None:
-    return f"Keep {what} under {limit:,} characters." if len(value) > limit else None
+def _length(value: str, limit: int, message) -> str | None:
+    """`message` names the field and holds %(limit)s: the whole sentence is translated."""
+    return message % {"limit": f"{limit:,}"} if len(value) > limit else None
+
+
+def _lines(value: str) -> str:
+    return value.replace("\r\n", "\n").replace("\r", "\n").strip()
 
 
 def normalise(fields: ProfileFields) -> ProfileFields:
     """Trimmed text, one kind of line break, tags and help kinds in the lists' order."""
-    why = fields.why.replace("\r\n", "\n").replace("\r", "\n").strip()
     return replace(fields, display_name=fields.display_name.strip(),
                    role_title=fields.role_title.strip(), specialty=fields.specialty.strip(),
-                   why=why, tags=tuple(t for t in TAG_LABELS if t in fields.tags)
+                   why=_lines(fields.why), role_title_cy=fields.role_title_cy.strip(),
+                   specialty_cy=fields.specialty_cy.strip(), why_cy=_lines(fields.why_cy),
+                   tags=tuple(t for t in TAG_LABELS if t in fields.tags)
                    + tuple(t for t in dict.fromkeys(fields.tags) if t not in TAG_LABELS),
                    helps=tuple(h for h in HELP_LABELS if h in fields.helps)
                    + tuple(h for h in dict.fromkeys(fields.helps) if h not in HELP_LABELS))
@@ -87,21 +98,35 @@ def normalise(fields: ProfileFields) -> ProfileFields:
 def problems(fields: ProfileFields) -> dict[str, str]:
     """Every rule the profile breaks, by field; empty when it may be saved."""
     found = {
-        "display_name": ("Enter the name students will see (a first name is enough)."
+        "display_name": (N_("Enter the name students will see (a first name is enough).")
                          if not fields.display_name else
-                         _length(fields.display_name, NAME_MAX, "the name")
+                         _length(fields.display_name, NAME_MAX,
+                                 N_("Keep the name under %(limit)s characters."))
                          or text_problem(fields.display_name)),
-        "role_title": ("Say what you do, like Consultant or Final-year student."
+        "role_title": (N_("Say what you do, like Consultant or Final-year student.")
                        if not fields.role_title else
-                       _length(fields.role_title, ROLE_MAX, "your role")
+                       _length(fields.role_title, ROLE_MAX,
+                               N_("Keep your role under %(limit)s characters."))
                        or text_problem(fields.role_title)),
-        "specialty": (_length(fields.specialty, SPECIALTY_MAX, "the specialty")
+        "specialty": (_length(fields.specialty, SPECIALTY_MAX,
+                              N_("Keep the specialty under %(limit)s characters."))
                       or text_problem(fields.specialty)),
-        "tags": None if set(fields.tags) <= set(TAG_LABELS) else "Choose from the list.",
-        "helps": ("Choose at least one way you are happy to help." if not fields.helps else
-                  None if set(fields.helps) <= set(HELP_LABELS) else "Choose from the list."),
-        "why": (_length(fields.why, WHY_MAX, "why you volunteer")
+        "tags": None if set(fields.tags) <= set(TAG_LABELS) else N_("Choose from the list."),
+        "helps": (N_("Choose at least one way you are happy to help.") if not fields.helps
+                  else None if set(fields.helps) <= set(HELP_LABELS)
+                  else N_("Choose from the list.")),
+        "why": (_length(fields.why, WHY_MAX,
+                        N_("Keep why you volunteer under %(limit)s characters."))
                 or text_problem(fields.why, allow_newlines=True)),
+        "role_title_cy": (_length(fields.role_title_cy, ROLE_MAX,
+                                  N_("Keep your role under %(limit)s characters."))
+                          or text_problem(fields.role_title_cy)),
+        "specialty_cy": (_length(fields.specialty_cy, SPECIALTY_MAX,
+                                 N_("Keep the specialty under %(limit)s characters."))
+                         or text_problem(fields.specialty_cy)),
+        "why_cy": (_length(fields.why_cy, WHY_MAX,
+                           N_("Keep why you volunteer under %(limit)s characters."))
+                   or text_problem(fields.why_cy, allow_newlines=True)),
     }
     return {name: message for name, message in found.items() if message}
 
@@ -118,9 +143,10 @@ def check_message(text: str) -> str:
     """A message's text, trimmed, or InvalidMessage saying what to change."""
     text = text.replace("\r\n", "\n").replace("\r", "\n").strip()
     if not text:
-        raise InvalidMessage("Write your message.")
+        raise InvalidMessage(N_("Write your message."))
     if len(text) > MESSAGE_MAX:
-        raise InvalidMessage(f"Keep your message under {MESSAGE_MAX:,} characters.")
+        raise InvalidMessage(N_("Keep your message under %(limit)s characters.")
+                             % {"limit": f"{MESSAGE_MAX:,}"})
     if problem := text_problem(text, allow_newlines=True):
         raise InvalidMessage(problem)
     return text

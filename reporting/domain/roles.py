@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from reporting.domain.words import N_
+
 
 class ChannelKind(StrEnum):
     """The three kinds of support a case can be routed to."""
@@ -14,14 +16,14 @@ class ChannelKind(StrEnum):
 
     @property
     def label(self) -> str:
-        """How the channel is named to students and staff."""
-        return CHANNEL_LABELS[self]
+        """How the channel is named to students and staff, in the page's language."""
+        return str(CHANNEL_LABELS[self])
 
 
 CHANNEL_LABELS = {
-    ChannelKind.PEER: "Peer support",
-    ChannelKind.PASTORAL: "Pastoral and wellbeing support",
-    ChannelKind.INSTITUTIONAL: "Formal complaints and EDI office",
+    ChannelKind.PEER: N_("Peer support"),
+    ChannelKind.PASTORAL: N_("Pastoral and wellbeing support"),
+    ChannelKind.INSTITUTIONAL: N_("Formal complaints and EDI office"),
 }
 
 
@@ -37,8 +39,8 @@ class Role(StrEnum):
 
     @property
     def label(self) -> str:
-        """The role's name in plain words."""
-        return self.value.replace("_", " ").capitalize()
+        """The role's name in plain words, in the page's language."""
+        return str(ROLE_LABELS[self])
 
     @property
     def channel(self) -> ChannelKind | None:
@@ -46,6 +48,13 @@ class Role(StrEnum):
         return HANDLER_CHANNEL.get(self)
 
 
+ROLE_LABELS = {
+    Role.PEER_SUPPORTER: N_("Peer supporter"),
+    Role.PASTORAL_OFFICER: N_("Pastoral officer"),
+    Role.INSTITUTIONAL_OFFICER: N_("Institutional officer"),
+    Role.ADMIN: N_("Admin"),
+    Role.ROLE_MODEL: N_("Role model"),
+}
 HANDLER_CHANNEL = {
     Role.PEER_SUPPORTER: ChannelKind.PEER,
     Role.PASTORAL_OFFICER: ChannelKind.PASTORAL,

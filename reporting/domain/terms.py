@@ -8,10 +8,14 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, tzinfo
 
+from reporting.domain.words import N_
+
 # In calendar order within a year; each season starts on the 1st of its month.
 SEASONS = ("spring", "summer", "autumn")
 STARTS = {"spring": 1, "summer": 4, "autumn": 9}
 _KEY = re.compile(r"(?P<year>20\d\d)-(?P<season>spring|summer|autumn)")
+LABELS = {"spring": N_("Spring %(year)s"), "summer": N_("Summer %(year)s"),
+          "autumn": N_("Autumn %(year)s")}
 
 
 @dataclass(frozen=True, order=True)
@@ -34,7 +38,7 @@ class Term:
     @property
     def label(self) -> str:
         """How it is shown, for example Autumn 2026."""
-        return f"{self.season.capitalize()} {self.year}"
+        return LABELS[self.season] % {"year": self.year}
 
     @property
     def starts(self) -> date:

@@ -15,15 +15,17 @@ from typing import Protocol
 
 from reporting.domain.cases import CaseStatus
 from reporting.domain.roles import ChannelKind
+from reporting.domain.words import N_
 
-MOVED = "Moved to another team"
+MOVED = N_("Moved to another team")
 # What each event is, in the words a handler uses: every Action, and the events that are not
 # moves of the state machine (the report sent, a message, a move to another team).
 STAFF_WORDS = {
-    "submit": "Sent by the student", "acknowledge": "Acknowledged", "start": "Work started",
-    "ask_reporter": "Asked the student", "reporter_replied": "The student answered",
-    "resolve": "Resolved", "close": "Closed", "reopen": "Reopened",
-    "withdraw": "Withdrawn by the student", "staff_message": "Wrote to the student",
+    "submit": N_("Sent by the student"), "acknowledge": N_("Acknowledged"),
+    "start": N_("Work started"), "ask_reporter": N_("Asked the student"),
+    "reporter_replied": N_("The student answered"), "resolve": N_("Resolved"),
+    "close": N_("Closed"), "reopen": N_("Reopened"),
+    "withdraw": N_("Withdrawn by the student"), "staff_message": N_("Wrote to the student"),
     "reroute": MOVED,
 }
 
@@ -82,7 +84,7 @@ def for_student(events: Iterable[Step]) -> list[Line]:
         if _changes_status(event):
             lines.append(Line(event.at, CaseStatus(event.to_status).label))
         elif event.action == "reroute":
-            lines.append(Line(event.at, MOVED))
+            lines.append(Line(event.at, str(MOVED)))
     return lines
 
 
@@ -94,30 +96,36 @@ def _moved(reason: str) -> str:
     """A move in words: from which team (and the one it was shared with) to which, and why."""
     found = MOVE_REASON.fullmatch(reason)
     if found is None:
-        return f"{MOVED}: {reason}"
+        return N_("Moved to another team: %(reason)s") % {"reason": reason}
     from_kind, shared, to_kind, why = found.groups()
-    also = f" (shared with {_team(shared)})" if shared else ""
-    return f"Moved from {_team(from_kind)}{also} to {_team(to_kind)}: {why}"
+    teams = {"from_team": _team(from_kind), "to_team": _team(to_kind), "reason": why}
+    if shared:
+        return N_("Moved from %(from_team)s (shared with %(shared)s) to %(to_team)s: "
+                  "%(reason)s") % {**teams, "shared": _team(shared)}
+    return N_("Moved from %(from_team)s to %(to_team)s: %(reason)s") % teams
 
 
 def _asked(consents: Iterable[Consent]) -> list[Line]:
     """Each request for the student's agreement to a move, and their answer."""
     lines = []
     for consent in consents:
-        lines.append(Line(consent.asked_at, f"Asked the student to agree to a move to "
-                                            f"{consent.team}: {consent.reason}"))
+        lines.append(Line(consent.asked_at, N_(
+            "Asked the student to agree to a move to %(team)s: %(reason)s") % {
+                "team": consent.team, "reason": consent.reason}))
         if consent.decided_at and consent.decision == "declined":
-            lines.append(Line(consent.decided_at,
-                              f"The student declined the move to {consent.team}"))
+            lines.append(Line(consent.decided_at, N_(
+                "The student declined the move to %(team)s") % {"team": consent.team}))
         elif consent.decided_at:
-            lines.append(Line(consent.decided_at,
-                              f"The student agreed to the move to {consent.team}"))
+            lines.append(Line(consent.decided_at, N_(
+                "The student agreed to the move to %(team)s") % {"team": consent.team}))
     return lines
 
 
 def _kept_off(kept: Iterable[KeptOff]) -> list[Line]:
-    return [Line(k.at, f"{k.by} kept {k.who} off the case (a conflict of interest)" if k.by
-                 else f"{k.who} declared a conflict of interest and stepped away")
+    return [Line(k.at, N_("%(lead)s kept %(who)s off the case (a conflict of interest)") % {
+                     "lead": k.by, "who": k.who} if k.by
+                 else N_("%(who)s declared a conflict of interest and stepped away") % {
+                     "who": k.who})
             for k in kept]
 
 
@@ -131,7 +139,7 @@ def for_staff(events: Iterable[Step], consents: Iterable[Consent] = (),
         if event.action == "reroute":
             lines.append(Line(event.at, _moved(event.reason)))
             continue
-        text = STAFF_WORDS[event.action]
+        text = str(STAFF_WORDS[event.action])
         if event.from_status and _changes_status(event):
             text += (f" ({CaseStatus(event.from_status).label} → "
                      f"{CaseStatus(event.to_status).label})")

@@ -49,6 +49,10 @@ class SupportRevision(db.Model):
     phone: Mapped[str] = mapped_column(String(40), default="")
     email: Mapped[str] = mapped_column(String(254), default="")
     hours: Mapped[str] = mapped_column(String(200), default="")
+    # The same words in Welsh, versioned with the English ("" until an admin writes them).
+    name_cy: Mapped[str] = mapped_column(String(120), default="", server_default="")
+    offers_cy: Mapped[str] = mapped_column(Text, default="", server_default="")
+    hours_cy: Mapped[str] = mapped_column(String(200), default="", server_default="")
     confidential: Mapped[bool] = mapped_column(Boolean, default=True)
     creates_record: Mapped[bool] = mapped_column(Boolean, default=False)
 
@@ -58,3 +62,9 @@ class SupportRevision(db.Model):
     def tag_list(self) -> list[str]:
         """The tags as a list."""
         return self.tags.split()
+
+    @property
+    def lacks_welsh(self) -> bool:
+        """Is any of its words, written in English, still without its Welsh?"""
+        return any(getattr(self, name) and not getattr(self, f"{name}_cy")
+                   for name in ("name", "offers", "hours"))

@@ -27,6 +27,8 @@ class OutboxMessage(db.Model):
     staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id", ondelete="CASCADE"))
     # For a student: their address sealed under the server's notification key.
     address_sealed: Mapped[bytes | None] = mapped_column(LargeBinary)
+    # For a student: the language of their report, so their email is in it (None: English).
+    language: Mapped[str | None] = mapped_column(String(5))
     # For a staff member's enrolment email: the link's token sealed under the server's
     # notification key, erased once the email is sent (a dump never holds a usable link).
     link_sealed: Mapped[bytes | None] = mapped_column(LargeBinary)

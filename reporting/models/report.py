@@ -44,6 +44,8 @@ class Report(db.Model):
     # Only when a named student opts in to "a reply is waiting" emails: their address,
     # sealed under a server key (the mailer must read it without the student present).
     notify_email_sealed: Mapped[bytes | None] = mapped_column(LargeBinary)
+    # The language the student made the report in ('en', 'cy'): their emails are in it.
+    language: Mapped[str] = mapped_column(String(5), default="en", server_default="en")
     recommended_channel: Mapped[str] = mapped_column(String(20))
     chosen_channel: Mapped[str] = mapped_column(String(20))
     # The placement provider the student named (only for a clinical placement; None: not

@@ -31,6 +31,10 @@ class RoleModelProfile(db.Model):
     tags: Mapped[str] = mapped_column(String(500), default="")  # space-separated, as chosen
     helps: Mapped[str] = mapped_column(String(200), default="")  # space-separated
     why: Mapped[str] = mapped_column(Text, default="")
+    # The volunteer's own words in Welsh, beside the English (optional; "" = English only).
+    role_title_cy: Mapped[str] = mapped_column(String(120), default="", server_default="")
+    specialty_cy: Mapped[str] = mapped_column(String(120), default="", server_default="")
+    why_cy: Mapped[str] = mapped_column(Text, default="", server_default="")
     # 'pending' (waiting for an admin), 'approved' (shown), 'withdrawn' (by the volunteer)
     status: Mapped[str] = mapped_column(String(20), default="pending")
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
@@ -45,6 +49,12 @@ class RoleModelProfile(db.Model):
     def help_list(self) -> list[str]:
         """How they are happy to help."""
         return self.helps.split()
+
+    @property
+    def lacks_welsh(self) -> bool:
+        """Some of the volunteer's words have no Welsh yet."""
+        return any(getattr(self, name) and not getattr(self, f"{name}_cy")
+                   for name in ("role_title", "specialty", "why"))
 
 
 class RoleModelThread(db.Model):

@@ -17,7 +17,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from reporting.domain.roles import ChannelKind
+from reporting.domain.roles import CHANNEL_LABELS, ChannelKind
 from reporting.extensions import db
 from reporting.models.base import UTCDateTime, new_generation, utcnow
 
@@ -38,6 +38,7 @@ class School(db.Model):
     queue_generation: Mapped[int] = mapped_column(BigInteger, default=new_generation,
                                                   server_default="0")
     urgent_contact: Mapped[str] = mapped_column(String(500), default="")
+    urgent_contact_cy: Mapped[str] = mapped_column(String(500), default="", server_default="")
     # Salt for receipt derivations, so one school's receipts say nothing about another's.
     receipt_salt: Mapped[bytes] = mapped_column(LargeBinary(32))
     # Every receipt of a school derives with these, so a lookup costs exactly one derivation.
@@ -84,6 +85,13 @@ class Channel(db.Model):
     def channel_kind(self) -> ChannelKind:
         """The kind as an enum member."""
         return ChannelKind(self.kind)
+
+    @property
+    def shown_name(self) -> str:
+        """The team's name as a person reads it: Belong's own name for the team in the
+        page's language, or the name the school gave it, as written."""
+        default = CHANNEL_LABELS[self.channel_kind]
+        return str(default) if self.name == default.msgid else self.name
 
 
 class SchoolHoliday(db.Model):

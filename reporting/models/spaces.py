@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from reporting.domain.spaces.fields import WELSH
 from reporting.extensions import db
 from reporting.models.base import UTCDateTime, utcnow
 
@@ -35,6 +36,13 @@ class SpaceSession(db.Model):
     captions: Mapped[bool] = mapped_column(Boolean, default=False)
     quiet_room: Mapped[bool] = mapped_column(Boolean, default=False)
     access_notes: Mapped[str] = mapped_column(String(500), default="")
+    # The organiser's words in Welsh, beside the English (optional; "" = English only).
+    title_cy: Mapped[str] = mapped_column(String(120), default="", server_default="")
+    about_cy: Mapped[str] = mapped_column(Text, default="", server_default="")
+    area_cy: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    join_details_cy: Mapped[str] = mapped_column(String(500), default="", server_default="")
+    facilitator_cy: Mapped[str] = mapped_column(String(120), default="", server_default="")
+    access_notes_cy: Mapped[str] = mapped_column(String(500), default="", server_default="")
     created_by: Mapped[int | None] = mapped_column(ForeignKey("staff.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -46,6 +54,13 @@ class SpaceSession(db.Model):
     def tag_list(self) -> list[str]:
         """Who it is for, as a list (empty: every student)."""
         return self.tags.split()
+
+    @property
+    def lacks_welsh(self) -> bool:
+        """Some of the organiser's words have no Welsh yet (an online session's link is
+        the same in both languages)."""
+        return any(getattr(self, name) and not getattr(self, f"{name}_cy")
+                   for name in WELSH if not (name == "join_details" and self.online))
 
 
 class SpaceLead(db.Model):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from reporting.admin.views import bp
@@ -53,7 +54,7 @@ def pulse_items():
                 getattr(form, name).errors = [*getattr(form, name).errors, message]
         else:
             db.session.commit()
-            flash("The pulse's statements are saved. Students see them from now on.")
+            flash(_("The pulse's statements are saved. Students see them from now on."))
             return redirect(url_for("admin.pulse_items"), 303)
     status = 400 if form.errors else 200
     db.session.commit()  # the default items, written in on first use

@@ -5,6 +5,7 @@ browser is told it has answered; the token's digest stops the same form counting
 from __future__ import annotations
 
 from flask import redirect, render_template, request, session, url_for
+from flask_babel import lazy_gettext as _l
 
 from reporting.domain.directory import zone
 from reporting.domain.pulse.answers import (
@@ -24,8 +25,8 @@ from reporting.services.pulse.items import current_items, source_note
 from reporting.student import bp, school_or_404
 
 ANSWERED = "pulse"  # the session key: {school id: [the term answered]}
-EXPIRED = ("This page was open too long, or did not come from this site. Nothing was saved: "
-           "please answer again.")
+EXPIRED = _l("This page was open too long, or did not come from this site. Nothing was "
+             "saved: please answer again.")
 
 
 def _term(school: School) -> Term:

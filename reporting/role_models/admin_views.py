@@ -4,6 +4,7 @@ flagged conversations' metadata (never their words)."""
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from reporting.admin.staff_views import ESCROW_TRIES
@@ -66,12 +67,14 @@ def _decide(decision) -> str:
 @bp.route("/role-models/approve", methods=["POST"])
 def role_models_approve():
     """Show a waiting profile to students."""
-    flash(f"{_decide(profiles.approve_profile)}'s profile is now shown to students.", "success")
+    flash(_("%(name)s's profile is now shown to students.",
+            name=_decide(profiles.approve_profile)), "success")
     return redirect(url_for("admin.role_models"))
 
 
 @bp.route("/role-models/decline", methods=["POST"])
 def role_models_decline():
     """Hide a profile and send it back to its volunteer."""
-    flash(f"{_decide(profiles.decline_profile)}'s profile is hidden and sent back.", "success")
+    flash(_("%(name)s's profile is hidden and sent back.",
+            name=_decide(profiles.decline_profile)), "success")
     return redirect(url_for("admin.role_models"))

@@ -12,6 +12,7 @@ from flask import abort, current_app, redirect, render_template, request, sessio
 
 from reporting.domain.errors import BelongError, InvalidReceipt
 from reporting.domain.role_models import HELP_LABELS, ProfileNotFound
+from reporting.domain.words import N_
 from reporting.extensions import db, limiter
 from reporting.models import RoleModelThread, School
 from reporting.role_models.forms import (
@@ -28,8 +29,9 @@ from reporting.student import bp, school_or_404
 bp.add_app_template_global(HELP_LABELS, "role_model_help")  # for profile cards on any page
 
 HELD = "role_model_thread"  # the session key of a student who opened a thread
-LOST = ("That receipt does not match a conversation here. Check each group of four and try "
-        "again. If it is lost, nobody can open the conversation for you: you can write again.")
+LOST = N_("That receipt does not match a conversation here. Check each group of four and "
+          "try again. If it is lost, nobody can open the conversation for you: you can write "
+          "again.")
 
 
 def _profile_or_404(school: School, profile_id: int):

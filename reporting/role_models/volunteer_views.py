@@ -4,6 +4,7 @@ only the role-model role in; it never reaches /staff (cases) or /admin."""
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from reporting.domain.errors import BelongError
@@ -38,7 +39,8 @@ def profile():
     data = None if own is None else {
         "display_name": own.display_name, "role_title": own.role_title,
         "specialty": own.specialty, "tags": own.tag_list, "helps": own.help_list,
-        "why": own.why}
+        "why": own.why, "role_title_cy": own.role_title_cy,
+        "specialty_cy": own.specialty_cy, "why_cy": own.why_cy}
     form = EditProfileForm(data=data) if request.method == "GET" else EditProfileForm()
     if form.validate_on_submit():
         try:
@@ -47,7 +49,7 @@ def profile():
             db.session.rollback()
             show_problems(form, error)
         else:
-            flash("Saved. An admin will approve your profile before students see it.",
+            flash(_("Saved. An admin will approve your profile before students see it."),
                   "success")
             return redirect(url_for("volunteer.home"))
     return render_template("role_models/volunteer_profile.html", form=form)
@@ -58,7 +60,7 @@ def withdraw():
     """Take the profile down."""
     if WithdrawProfileForm().validate_on_submit():
         profiles.withdraw_profile(db.session, current_user)
-        flash("Your profile is no longer shown to students.", "success")
+        flash(_("Your profile is no longer shown to students."), "success")
     return redirect(url_for("volunteer.home"))
 
 

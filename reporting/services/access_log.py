@@ -16,54 +16,59 @@ from sqlalchemy import false, func, select
 from sqlalchemy.orm import Session
 
 from reporting.domain import references
+from reporting.domain.words import N_
 from reporting.models import AuditEntry, Case, School, StaffUser
 from reporting.services import audit
 
 PAGE_SIZE = 50
 READS = ("case.read", "case.evidence_read")
 ACTION_WORDS = {
-    "case.read": "Opened the case (decrypted)",
-    "case.evidence_read": "Downloaded an evidence file (decrypted)",
-    "case.acknowledge": "Acknowledged the case", "case.start": "Started work on the case",
-    "case.ask_reporter": "Asked the student a question",
-    "case.reporter_replied": "The student answered", "case.resolve": "Resolved the case",
-    "case.close": "Closed the case", "case.reopen": "Reopened the case",
-    "case.withdraw": "Withdrew the report", "case.claim": "Claimed the case",
-    "case.assign": "Assigned the case", "case.note": "Wrote a private note",
-    "case.outcome": "Recorded the outcome", "case.message": "Sent a message to the student",
-    "case.reporter_message": "Sent a message to the handlers",
-    "case.reporter_files": "Added evidence files",
-    "case.sharing_changed": "Changed who may see their name",
-    "case.reroute_requested": "Asked to move the case to another team",
-    "case.reroute": "Moved the case to another team",
-    "case.reroute_approved": "Agreed to a move to another team",
-    "case.reroute_declined": "Declined a move to another team",
-    "case.legal_hold": "Recorded a legal hold", "case.legal_hold_lifted": "Lifted a legal hold",
-    "case.conflict_declared": "Declared a conflict of interest and stepped away",
-    "case.conflict_excluded": "Kept a colleague off the case (a conflict of interest)",
-    "case.purged": "Deleted the case and its keys for good",
-    "retention.purge": "Purged cases past their retention period",
-    "report.submit": "Sent a report", "peer.accepted": "Accepted a request to talk to a peer",
-    "peer.offers_changed": "Changed what they offer as a peer supporter",
-    "escrow.grant": "Gave a handler access to earlier cases (escrow)",
-    "escrow.unlock_failed": "Tried to open the escrow key with a wrong passphrase",
-    "staff.create": "Created a staff account", "staff.enrolled": "Set up their authenticator",
-    "staff.notify_mode": "Changed their notification setting",
-    "staff.enrolment_reissued": "Issued a new enrolment link",
-    "staff.channel_removed": "Removed someone from a team",
-    "staff.password_reset": "Reset a password", "school.create": "Created the school",
-    "staff.password_changed": "Changed their own password",
-    "staff.password_change_refused": "Tried to change their password with a wrong one",
-    "staff.authenticator_replaced": "Replaced their authenticator app",
-    "staff.authenticator_refused": "Gave a wrong code for a new authenticator app",
-    "staff.session_ended": "Ended one of their sessions",
-    "staff.password_help_asked": "Someone asked the admins for password help for them",
-    "routing.save": "Saved new routing rules", "directory.create": "Added a support entry",
-    "directory.edit": "Edited a support entry", "directory.retire": "Retired a support entry",
-    "login.password_ok": "Entered the right password", "login.success": "Signed in",
-    "login.failed": "Failed to sign in", "logout": "Signed out",
-    "audit.export": "Exported the audit log",
-    "queue.export": "Exported the case queue's metadata (no content)",
+    "case.read": N_("Opened the case (decrypted)"),
+    "case.evidence_read": N_("Downloaded an evidence file (decrypted)"),
+    "case.acknowledge": N_("Acknowledged the case"), "case.start": N_("Started work on the case"),
+    "case.ask_reporter": N_("Asked the student a question"),
+    "case.reporter_replied": N_("The student answered"), "case.resolve": N_("Resolved the case"),
+    "case.close": N_("Closed the case"), "case.reopen": N_("Reopened the case"),
+    "case.withdraw": N_("Withdrew the report"), "case.claim": N_("Claimed the case"),
+    "case.assign": N_("Assigned the case"), "case.note": N_("Wrote a private note"),
+    "case.outcome": N_("Recorded the outcome"), "case.message": N_("Sent a message to the student"),
+    "case.reporter_message": N_("Sent a message to the handlers"),
+    "case.reporter_files": N_("Added evidence files"),
+    "case.sharing_changed": N_("Changed who may see their name"),
+    "case.reroute_requested": N_("Asked to move the case to another team"),
+    "case.reroute": N_("Moved the case to another team"),
+    "case.reroute_approved": N_("Agreed to a move to another team"),
+    "case.reroute_declined": N_("Declined a move to another team"),
+    "case.legal_hold": N_("Recorded a legal hold"),
+    "case.legal_hold_lifted": N_("Lifted a legal hold"),
+    "case.conflict_declared": N_("Declared a conflict of interest and stepped away"),
+    "case.conflict_excluded": N_("Kept a colleague off the case (a conflict of interest)"),
+    "case.purged": N_("Deleted the case and its keys for good"),
+    "retention.purge": N_("Purged cases past their retention period"),
+    "report.submit": N_("Sent a report"),
+    "peer.accepted": N_("Accepted a request to talk to a peer"),
+    "peer.offers_changed": N_("Changed what they offer as a peer supporter"),
+    "escrow.grant": N_("Gave a handler access to earlier cases (escrow)"),
+    "escrow.unlock_failed": N_("Tried to open the escrow key with a wrong passphrase"),
+    "staff.create": N_("Created a staff account"),
+    "staff.enrolled": N_("Set up their authenticator"),
+    "staff.notify_mode": N_("Changed their notification setting"),
+    "staff.enrolment_reissued": N_("Issued a new enrolment link"),
+    "staff.channel_removed": N_("Removed someone from a team"),
+    "staff.password_reset": N_("Reset a password"), "school.create": N_("Created the school"),
+    "staff.password_changed": N_("Changed their own password"),
+    "staff.password_change_refused": N_("Tried to change their password with a wrong one"),
+    "staff.authenticator_replaced": N_("Replaced their authenticator app"),
+    "staff.authenticator_refused": N_("Gave a wrong code for a new authenticator app"),
+    "staff.session_ended": N_("Ended one of their sessions"),
+    "staff.password_help_asked": N_("Someone asked the admins for password help for them"),
+    "routing.save": N_("Saved new routing rules"), "directory.create": N_("Added a support entry"),
+    "directory.edit": N_("Edited a support entry"),
+    "directory.retire": N_("Retired a support entry"),
+    "login.password_ok": N_("Entered the right password"), "login.success": N_("Signed in"),
+    "login.failed": N_("Failed to sign in"), "logout": N_("Signed out"),
+    "audit.export": N_("Exported the audit log"),
+    "queue.export": N_("Exported the case queue's metadata (no content)"),
 }
 
 
@@ -179,8 +184,10 @@ def actor_name(actor: str, names: dict[int, str]) -> str:
     kind, _, number = actor.partition(":")
     if kind == "staff":
         staff_id = int(number) if number.isdigit() else 0
-        return names.get(staff_id, f"Former staff account {number}")
-    return {"reporter": "student", "cli": "command line"}.get(actor, "system")
+        if staff_id in names:
+            return names[staff_id]
+        return N_("Former staff account %(number)s") % {"number": number}
+    return {"reporter": N_("student"), "cli": N_("command line")}.get(actor, N_("system"))
 
 
 def case_references(session: Session, school_id: int, targets: list[str]) -> dict[str, str]:
@@ -199,13 +206,13 @@ def _target(target: str, names: dict[int, str],
             refs: dict[str, str]) -> tuple[str | None, str]:
     kind, _, value = target.partition(":")
     if kind == "case":
-        return value, f"Case {refs.get(value, value)}"
+        return value, N_("Case %(reference)s") % {"reference": refs.get(value, value)}
     if kind == "staff":
         return None, actor_name(target, names)
     if kind == "support_entry":
-        return None, f"Support directory entry {value}"
+        return None, N_("Support directory entry %(number)s") % {"number": value}
     if kind == "school":
-        return None, "The school"
+        return None, N_("The school")
     return None, target
 
 

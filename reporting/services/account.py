@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from reporting import crypto
 from reporting.domain.errors import Conflict, InvalidCredentials, InvalidSecondFactor
+from reporting.domain.words import N_
 from reporting.models import StaffSession, StaffUser
 from reporting.models.base import utcnow
 from reporting.services import audit, auth, totp
@@ -37,8 +38,8 @@ def change_password(session: Session, user: StaffUser, current_session: StaffSes
     Raises InvalidCredentials if `current` is not the password.
     """
     if user.uses_sso:
-        raise Conflict("You sign in with your university account: Belong keeps no password "
-                       "for you.")
+        raise Conflict(N_("You sign in with your university account: Belong keeps no "
+                          "password for you."))
     check_password(new)
     derived = crypto.derive_keys(current, user.kdf_salt, crypto.KdfParams.decode(user.kdf_params))
     if not crypto.same(derived.verifier, user.password_verifier):

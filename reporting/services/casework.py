@@ -10,6 +10,7 @@ from reporting.domain import sla
 from reporting.domain.cases import Action, CaseStatus, next_status
 from reporting.domain.errors import BelongError
 from reporting.domain.report import MESSAGE_MAX
+from reporting.domain.words import N_
 from reporting.models import Case, CaseEvent, Channel, Message, StaffUser, WrappedKey
 from reporting.models.base import new_id, utcnow
 from reporting.services import audit, stats
@@ -74,7 +75,7 @@ def staff_keys(session: Session, user: StaffUser, private_key: bytes, case: Case
         WrappedKey.report_id == case.report_id, WrappedKey.holder == "staff",
         WrappedKey.staff_id == user.id)).all())
     if CONTENT not in wrapped or user.school_id != case.school_id:
-        raise NoAccess("You do not hold a key for this case.")
+        raise NoAccess(N_("You do not hold a key for this case."))
     return Keys(*(crypto.unwrap_key(private_key, wrapped[scope],
                                     wrap_context(case.report_id, scope))
                   if scope in wrapped else None for scope in (CONTENT, IDENTITY)))
@@ -84,7 +85,8 @@ def seal_message(case: Case, keys: Keys, text: str, **columns: object) -> Messag
     """A new message on a case, its body sealed under the content key."""
     body = text.strip()
     if not body or len(body) > MESSAGE_MAX:
-        raise BelongError(f"A message needs between 1 and {MESSAGE_MAX} characters.")
+        raise BelongError(N_("A message needs between 1 and %(max)s characters.")
+                          % {"max": MESSAGE_MAX})
     message_id = new_id()
     message = Message(id=message_id, case_id=case.id, **columns,
                       body_sealed=crypto.seal(keys.content, body.encode(),

@@ -12,6 +12,7 @@ from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
 from reporting.domain.errors import BelongError
+from reporting.domain.words import N_
 from reporting.models import Case, CaseExclusion, StaffUser, WrappedKey
 from reporting.services import audit
 from reporting.services.handling import check_version
@@ -49,10 +50,10 @@ def exclude_colleague(session: Session, lead: StaffUser, case: Case, staff_id: i
     """A lead keeps a colleague off the case: their keys go, the case returns to the team."""
     check_version(case, seen)
     if staff_id == lead.id:
-        raise BelongError("To step away from this case yourself, declare a conflict of "
-                          "interest.")
+        raise BelongError(N_("To step away from this case yourself, declare a conflict of "
+                             "interest."))
     if staff_id not in {h.id for h in excludable(session, lead, case)}:
-        raise BelongError("Choose a colleague of a team you lead that works on this case.")
+        raise BelongError(N_("Choose a colleague of a team you lead that works on this case."))
     _keep_off(session, case, staff_id, "excluded", lead)
 
 
@@ -64,7 +65,7 @@ def _entitled(session: Session, case: Case) -> tuple[list[StaffUser], list[Staff
 
 def _keep_off(session: Session, case: Case, staff_id: int, kind: str, by: StaffUser) -> None:
     if kept_off(session, case.id, staff_id):
-        raise BelongError("That person is already kept off this case.")
+        raise BelongError(N_("That person is already kept off this case."))
     session.add(CaseExclusion(case_id=case.id, staff_id=staff_id, kind=kind,
                               by_staff_id=by.id))
     session.execute(delete(WrappedKey).where(

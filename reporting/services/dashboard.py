@@ -14,15 +14,19 @@ from reporting.domain import disclosure
 from reporting.domain.disclosure import Cell
 from reporting.domain.report import LABELS, Ground, Setting, grounds_of
 from reporting.domain.roles import CHANNEL_LABELS, ChannelKind
+from reporting.domain.words import N_
 from reporting.models import Case, CaseStat, Channel
 from reporting.models.base import utcnow
 from reporting.services import queries
 from reporting.services.queries import FINISHED
 
-MEASURES = {"ack_hours": ("Time to acknowledge", "cases acknowledged"),
-            "first_response_hours": ("Time to first reply", "cases answered"),
-            "resolution_hours": ("Time to resolution", "cases resolved")}
-IDENTITY = {"anonymous": "Anonymous", "named": "Gave their name"}
+MEASURES = {"ack_hours": (N_("Time to acknowledge"), "cases acknowledged"),
+            "first_response_hours": (N_("Time to first reply"), "cases answered"),
+            "resolution_hours": (N_("Time to resolution"), "cases resolved")}
+IDENTITY = {"anonymous": N_("Anonymous"), "named": N_("Gave their name")}
+# Short month names, as in "Mar 2026".
+MONTHS = [N_("Jan"), N_("Feb"), N_("Mar"), N_("Apr"), N_("May"), N_("Jun"), N_("Jul"),
+          N_("Aug"), N_("Sep"), N_("Oct"), N_("Nov"), N_("Dec")]
 
 
 @dataclass(frozen=True)
@@ -222,8 +226,7 @@ def _months(year: str) -> dict[str, str]:
     """The twelve months of an academic year, August first."""
     start = int(year[:4])
     months = [(start, m) for m in range(8, 13)] + [(start + 1, m) for m in range(1, 8)]
-    names = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
-    return {f"{y}-{m:02d}": f"{names[m - 1]} {y}" for y, m in months}
+    return {f"{y}-{m:02d}": f"{MONTHS[m - 1]} {y}" for y, m in months}
 
 
 def channel_counts(session: Session, school_id: int) -> list[tuple[Channel, str, str]]:

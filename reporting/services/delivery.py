@@ -13,9 +13,11 @@ import logging
 import secrets
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
+from babel.dates import format_datetime
 from flask import Flask
+from flask_babel import force_locale, get_locale, ngettext
 from sqlalchemy import Select, or_, select, update
 from sqlalchemy.orm import Session
 
@@ -23,7 +25,9 @@ from reporting import job_queue
 from reporting.crypto import CryptoError, token_digest
 from reporting.domain.addresses import one_address
 from reporting.domain.placements import ALERT_SUBJECTS, pattern_kind
+from reporting.domain.words import N_
 from reporting.extensions import db
+from reporting.i18n import DEFAULT, LANGUAGES
 from reporting.mail import Mailer, MailError, MailUnavailable
 from reporting.models import Case, OutboxMessage, PatternAlert, School, StaffUser
 from reporting.models.base import utcnow
@@ -33,60 +37,52 @@ log = logging.getLogger("belong.delivery")
 
 # Longer than any send can take (mail.SMTP_TIMEOUT per connection).
 CLAIM_LEASE = timedelta(minutes=10)
-ATTENTION_SUBJECT = "{case} in your Belong queue needs attention"
-REPLY_SUBJECT = "A reply is waiting for you in Belong"
-THREAD_SUBJECT = "A student wrote to you on Belong"
-THREAD_BODY = """Hello,
+ATTENTION_SUBJECT = N_("%(case)s in your Belong queue needs attention")
+REPLY_SUBJECT = N_("A reply is waiting for you in Belong")
+THREAD_SUBJECT = N_("A student wrote to you on Belong")
+THREAD_BODY = N_("""Hello,
 
 A student wrote to you through Belong's role models. Sign in to read it and answer:
 
-{link}
+%(link)s
 
 This email holds nothing of what they wrote, on purpose.
-"""
-ATTENTION_BODY = """Hello,
+""")
+ATTENTION_BODY = N_("""Hello,
 
-{case} in your Belong queue needs attention. Sign in to see it:
+%(case)s in your Belong queue needs attention. Sign in to see it:
 
-{link}
+%(link)s
 
 This email names the case by its reference only, on purpose. Please do not forward it.
-"""
-DIGEST_BODY = """Hello,
-
-{count} in your Belong queue {verb} your attention: {cases}. Sign in to see them:
-
-{link}
-
-This summary names the cases by their references only, on purpose. Please do not forward it.
-"""
-REPLY_BODY = """Hello,
+""")
+REPLY_BODY = N_("""Hello,
 
 A reply is waiting for you in Belong. To read it, go to:
 
-{link}
+%(link)s
 
 You will need your receipt: the code Belong showed you once. We never send
 receipts by email and cannot recover a lost one.
 
 If you did not expect this email, you can ignore it.
-"""
+""")
 
-ESCALATION_SUBJECT = "{case} in Belong is near or past its response deadline"
-ESCALATION_BODY = """Hello,
+ESCALATION_SUBJECT = N_("%(case)s in Belong is near or past its response deadline")
+ESCALATION_BODY = N_("""Hello,
 
-{case} in your Belong channel is near or past its response deadline. Sign in to see it:
+%(case)s in your Belong channel is near or past its response deadline. Sign in to see it:
 
-{link}
+%(link)s
 
 This email names the case by its reference only, on purpose. Please do not forward it.
-"""
+""")
 
-HELP_SUBJECT = "{name} asked for help with their Belong password"
-HELP_BODY = """Hello,
+HELP_SUBJECT = N_("%(name)s asked for help with their Belong password")
+HELP_BODY = N_("""Hello,
 
 Someone used "Forgot your password?" on Belong's sign-in page with the address of
-{name} ({email}). Nothing about their account has changed.
+%(name)s (%(email)s). Nothing about their account has changed.
 
 If they did lose their password, reset their sign-in on the Staff page (link below): they
 get a new enrolment link by email, and you give them the new password in person or by
@@ -95,45 +91,45 @@ earlier cases.
 
 If they did not ask, someone else typed their address: there is nothing to do.
 
-{link}
-"""
+%(link)s
+""")
 
-PATTERN_BODY = """Hello,
+PATTERN_BODY = N_("""Hello,
 
-{subject} at your school, past the number you set for a term.
+%(subject)s at your school, past the number you set for a term.
 
 Sign in to Belong to see the figures, suppressed as always to protect students:
 
-{link}
+%(link)s
 
 This email says which kind of pattern rose and nothing else, on purpose: no provider,
 setting or ground, and no report. Please do not forward it.
-"""
+""")
 
-ENROLMENT_SUBJECTS = {"invited": "You are invited to Belong",
-                      "reset": "Your Belong sign-in was reset"}
+ENROLMENT_SUBJECTS = {"invited": N_("You are invited to Belong"),
+                      "reset": N_("Your Belong sign-in was reset")}
 ENROLMENT_OPENINGS = {
-    "invited": "An administrator of your school has made you a Belong account.",
-    "reset": ("An administrator of your school has reset your Belong sign-in: your old "
-              "password and authenticator no longer work. Cases you handled come back to you "
-              "through the school's escrow key."),
+    "invited": N_("An administrator of your school has made you a Belong account."),
+    "reset": N_("An administrator of your school has reset your Belong sign-in: your old "
+                "password and authenticator no longer work. Cases you handled come back to "
+                "you through the school's escrow key."),
 }
-ENROLMENT_BODY = """Hello,
+ENROLMENT_BODY = N_("""Hello,
 
-{opening}
+%(opening)s
 
-Set up your account with this link. It works once, and only until {expires}:
+Set up your account with this link. It works once, and only until %(expires)s:
 
-{link}
+%(link)s
 
-{needs} If you did not expect this email, tell your school's
+%(needs)s If you did not expect this email, tell your school's
 Belong administrator.
-"""
+""")
 ENROLMENT_NEEDS = {
-    "password": ("You will need the password your administrator gives you separately (never "
-                 "by email), and\nan authenticator app on your phone."),
-    "sso": ("You will sign in with your university account, the one for this address.\n"
-            "Belong keeps no password for you."),
+    "password": N_("You will need the password your administrator gives you separately (never "
+                   "by email), and\nan authenticator app on your phone."),
+    "sso": N_("You will sign in with your university account, the one for this address.\n"
+              "Belong keeps no password for you."),
 }
 
 
@@ -149,15 +145,36 @@ class Email:
 
 def digest_subject(count: int) -> str:
     """The subject of a handler's daily summary."""
-    return (f"Belong daily summary: {count} cases need your attention" if count != 1
-            else "Belong daily summary: 1 case needs your attention")
+    return ngettext("Belong daily summary: %(num)d case needs your attention",
+                    "Belong daily summary: %(num)d cases need your attention", count)
+
+
+def digest_body(count: int, cases: str, link: str) -> str:
+    """The body of a handler's daily summary (Welsh has six plural forms)."""
+    return ngettext("""Hello,
+
+%(num)d case in your Belong queue needs your attention: %(cases)s. Sign in to see them:
+
+%(link)s
+
+This summary names the cases by their references only, on purpose. Please do not forward it.
+""",
+                    """Hello,
+
+%(num)d cases in your Belong queue need your attention: %(cases)s. Sign in to see them:
+
+%(link)s
+
+This summary names the cases by their references only, on purpose. Please do not forward it.
+""", count, cases=cases, link=link)
 
 
 def case_words(session: Session, row: OutboxMessage) -> str:
     """How an email names its case: "Case NF-7K3Q", or "A case" once it is deleted."""
     reference = session.scalar(select(Case.reference).where(Case.id == row.case_id)) \
         if row.case_id else None
-    return f"Case {reference}" if reference else "A case"
+    return str(N_("Case %(reference)s") % {"reference": reference} if reference
+               else N_("A case"))
 
 
 def _claimable(now: datetime):
@@ -204,16 +221,14 @@ def _handler_email(session: Session, config: Mapping, row: OutboxMessage,
     link = f"{config['BASE_URL']}/staff/"
     if staff.notify_mode != "digest":
         case = case_words(session, row)
-        return Email(staff.email, ATTENTION_SUBJECT.format(case=case),
-                     ATTENTION_BODY.format(case=case, link=link), (row,))
+        return Email(staff.email, ATTENTION_SUBJECT % {"case": case},
+                     ATTENTION_BODY % {"case": case, "link": link}, (row,))
     others = _claim(session, session.scalars(_due(now).where(
         OutboxMessage.staff_id == staff.id, OutboxMessage.kind == "case_attention",
         OutboxMessage.id != row.id)), token, now)
     rows = (row, *others)
-    count = f"{len(rows)} cases" if len(rows) != 1 else "1 case"
     named = ", ".join(dict.fromkeys(case_words(session, item) for item in rows))
-    body = DIGEST_BODY.format(count=count, verb="need" if len(rows) != 1 else "needs",
-                              cases=named, link=link)
+    body = digest_body(len(rows), named, link)
     return Email(staff.email, digest_subject(len(rows)), body, rows)
 
 
@@ -229,7 +244,7 @@ def _reply_email(session: Session, config: Mapping, row: OutboxMessage) -> Email
     if one_address(address) is None:
         return None  # kept before addresses were checked: never retried, never sent
     link = f"{config['BASE_URL']}/s/{school.slug}/return"
-    return Email(address, REPLY_SUBJECT, REPLY_BODY.format(link=link), (row,))
+    return Email(address, str(REPLY_SUBJECT), REPLY_BODY % {"link": link}, (row,))
 
 
 def _escalation_email(session: Session, config: Mapping, row: OutboxMessage) -> Email | None:
@@ -241,8 +256,8 @@ def _escalation_email(session: Session, config: Mapping, row: OutboxMessage) -> 
     area = "admin" if staff.role == "admin" else "staff"
     link = f"{config['BASE_URL']}/{area}/"
     case = case_words(session, row)
-    return Email(staff.email, ESCALATION_SUBJECT.format(case=case),
-                 ESCALATION_BODY.format(case=case, link=link), (row,))
+    return Email(staff.email, ESCALATION_SUBJECT % {"case": case},
+                 ESCALATION_BODY % {"case": case, "link": link}, (row,))
 
 
 def _password_help_email(session: Session, config: Mapping, row: OutboxMessage) -> Email | None:
@@ -251,9 +266,9 @@ def _password_help_email(session: Session, config: Mapping, row: OutboxMessage) 
     asker = session.get(StaffUser, row.about_staff_id) if row.about_staff_id else None
     if admin is None or not admin.active or asker is None:
         return None
-    return Email(admin.email, HELP_SUBJECT.format(name=asker.display_name),
-                 HELP_BODY.format(name=asker.display_name, email=asker.email,
-                                  link=f"{config['BASE_URL']}/admin/staff/{asker.id}"),
+    return Email(admin.email, HELP_SUBJECT % {"name": asker.display_name},
+                 HELP_BODY % {"name": asker.display_name, "email": asker.email,
+                              "link": f"{config['BASE_URL']}/admin/staff/{asker.id}"},
                  (row,))
 
 
@@ -263,9 +278,9 @@ def _pattern_email(session: Session, config: Mapping, row: OutboxMessage) -> Ema
     alert = session.get(PatternAlert, row.pattern_alert_id) if row.pattern_alert_id else None
     if admin is None or not admin.active or alert is None:
         return None
-    subject = ALERT_SUBJECTS[pattern_kind(alert.pattern)]
-    return Email(admin.email, subject, PATTERN_BODY.format(
-        subject=subject, link=f"{config['BASE_URL']}/admin/dashboard"), (row,))
+    subject = str(ALERT_SUBJECTS[pattern_kind(alert.pattern)])
+    return Email(admin.email, subject, PATTERN_BODY % {
+        "subject": subject, "link": f"{config['BASE_URL']}/admin/dashboard"}, (row,))
 
 
 def _enrolment_email(session: Session, config: Mapping, row: OutboxMessage,
@@ -282,10 +297,11 @@ def _enrolment_email(session: Session, config: Mapping, row: OutboxMessage,
     if staff.enrolment_digest != token_digest(token) or expires is None or expires < now:
         return None  # spent, replaced or expired: the link would only disappoint
     link = f"{config['BASE_URL']}/auth/enrol/{token}"
-    body = ENROLMENT_BODY.format(opening=ENROLMENT_OPENINGS[reason], link=link,
-                                 needs=ENROLMENT_NEEDS[staff.key_sealing],
-                                 expires=expires.strftime("%d %B %Y, %H:%M UTC"))
-    return Email(staff.email, ENROLMENT_SUBJECTS[reason], body, (row,))
+    until = format_datetime(expires, "dd MMMM y, HH:mm 'UTC'", tzinfo=UTC,
+                            locale=str(get_locale() or DEFAULT))
+    body = ENROLMENT_BODY % {"opening": ENROLMENT_OPENINGS[reason], "link": link,
+                             "needs": ENROLMENT_NEEDS[staff.key_sealing], "expires": until}
+    return Email(staff.email, str(ENROLMENT_SUBJECTS[reason]), body, (row,))
 
 
 def _thread_email(session: Session, config: Mapping, row: OutboxMessage) -> Email | None:
@@ -293,13 +309,28 @@ def _thread_email(session: Session, config: Mapping, row: OutboxMessage) -> Emai
     staff = session.get(StaffUser, row.staff_id) if row.staff_id is not None else None
     if staff is None or not staff.active:
         return None
-    return Email(staff.email, THREAD_SUBJECT,
-                 THREAD_BODY.format(link=f"{config['BASE_URL']}/volunteer/"), (row,))
+    return Email(staff.email, str(THREAD_SUBJECT),
+                 THREAD_BODY % {"link": f"{config['BASE_URL']}/volunteer/"}, (row,))
+
+
+def email_language(row: OutboxMessage) -> str:
+    """The language an email is written in: a student's, the language they made their
+    report in; a staff member's, the default (English)."""
+    if row.kind == "reply_waiting" and row.language in LANGUAGES:
+        return row.language
+    return DEFAULT
 
 
 def _compose(session: Session, config: Mapping, row: OutboxMessage,
              now: datetime, token: str) -> Email | None:
-    """The email a claimed row calls for; None when it cannot be sent to anyone."""
+    """The email a claimed row calls for, in its language (whatever page, job or command
+    sends it); None when it cannot be sent to anyone."""
+    with force_locale(email_language(row)):
+        return _compose_email(session, config, row, now, token)
+
+
+def _compose_email(session: Session, config: Mapping, row: OutboxMessage,
+                   now: datetime, token: str) -> Email | None:
     if row.kind == "enrolment":
         return _enrolment_email(session, config, row, now)
     if row.kind == "reply_waiting":

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, time, timedelta
 
 from sqlalchemy import delete
@@ -44,7 +44,10 @@ ROLE_MODELS = {  # approved profiles for the two role-model volunteers, by their
         "Ngozi", "Consultant", "Cardiology", ("race", "sex", "first_generation"),
         ("conversation", "mentoring", "careers"),
         "I was the first in my family to go to university, and one of few Black women in my "
-        "year. I would have loved someone to ask."),
+        "year. I would have loved someone to ask.",
+        role_title_cy="Meddyg ymgynghorol", specialty_cy="Cardioleg",
+        why_cy="Fi oedd y cyntaf yn fy nheulu i fynd i’r brifysgol, ac un o’r ychydig fenywod "
+               "Du yn fy mlwyddyn. Byddwn i wedi bod wrth fy modd yn cael rhywun i’w holi."),
     "alumnus": ProfileFields(
         "Sam", "Foundation doctor (Northfield alumnus)", "", ("disability", "sexual_orientation"),
         ("conversation", "shadowing"),
@@ -108,6 +111,33 @@ DIRECTORY = [
         url="https://www.bma.org.uk/advice-and-support/your-wellbeing", phone="0330 123 1245",
         hours="Any time, day or night"),
 ]
+# The Welsh of some entries, so a newcomer sees both: the others show "No Welsh yet" to the
+# admin, and the English, with a note, to a student reading in Welsh.
+DIRECTORY_CY = {
+    "Student Wellbeing Service": dict(
+        name_cy="Gwasanaeth Lles Myfyrwyr",
+        offers_cy="Cymorth cyfrinachol un-i-un gan gynghorwyr lles, cwnsela, a help i drefnu "
+                  "cymorth ar leoliad.",
+        hours_cy="Dydd Llun i ddydd Gwener, 9am i 5pm"),
+    "EDI and Complaints Office": dict(
+        name_cy="Swyddfa EDI a Chwynion",
+        offers_cy="Cyngor ar wneud cwyn ffurfiol am wahaniaethu neu aflonyddu, a sut mae "
+                  "ymchwiliadau’n gweithio. Gall yr hyn rydych chi’n ei ddweud wrthyn nhw gael "
+                  "ei ddefnyddio mewn ymchwiliad.",
+        hours_cy="Dydd Llun i ddydd Gwener, 9am i 5pm"),
+    "Occupational Health": dict(
+        name_cy="Iechyd Galwedigaethol",
+        offers_cy="Asesiadau ac addasiadau er mwyn i chi allu astudio a gweithio’n ddiogel ar "
+                  "leoliad, gan gynnwys yn ystod beichiogrwydd neu gydag anabledd neu gyflwr "
+                  "hirdymor.",
+        hours_cy="Dydd Llun i ddydd Iau, 8:30am i 4:30pm"),
+    "Samaritans": dict(
+        name_cy="Samariaid",
+        offers_cy="Cymorth cyfrinachol am ddim gan wirfoddolwr hyfforddedig, beth bynnag rydych "
+                  "chi’n mynd drwyddo.",
+        hours_cy="Unrhyw bryd, ddydd neu nos"),
+}
+URGENT_CONTACT_CY = "Llinell ddyletswydd Lles Myfyrwyr Northfield: 0113 496 0000"
 # Spaces to meet: (days from today, title, tags, online, how to join, facilitator); one past.
 SESSIONS = [
     (6, "Black and Asian medics: lunch and placement stories", ("race", "religion_belief"),
@@ -119,6 +149,10 @@ SESSIONS = [
     (-12, "LGBTQ+ medics: coffee before exams", ("sexual_orientation", "gender_reassignment"),
      False, "The Café, Worsley Building", "LGBTQ+ Medics Network"),
 ]
+# A session's words in Welsh too, by its English title (the others show their English).
+SESSIONS_CY = {"Black and Asian medics: lunch and placement stories": dict(
+    title_cy="Meddygon Du ac Asiaidd: cinio a straeon o leoliadau",
+    area_cy="Campws Northfield", join_details_cy="Ystafell 2.14, Adeilad Worsley")}
 CASES = [
     ("A consultant on my surgical placement keeps mocking my accent in front of patients.",
      Setting.CLINICAL_PLACEMENT, Responsible.CLINICIAN, {Ground.ACCENT_LANGUAGE, Ground.RACE},
@@ -162,14 +196,16 @@ def build_demo(session: Session, *, params: KdfParams, totp_key: bytes,
     school = create_school(session, ACTOR, slug=SLUG, name="Northfield Medical School",
                            escrow_passphrase=passphrase, params=params,
                            urgent_contact="Northfield Student Wellbeing duty line: 0113 496 0000")
+    school.urgent_contact_cy = URGENT_CONTACT_CY
     for fields in DIRECTORY:
-        create_entry(session, ACTOR, school, fields)
+        create_entry(session, ACTOR, school, replace(fields, **DIRECTORY_CY.get(fields.name, {})))
     for days, title, tags, online, join, facilitator in SESSIONS:
         space = create_session(session, ACTOR, school, SessionFields(
             title=title, tags=tags, day=date.today() + timedelta(days=abs(days)),
             starts=time(12, 30), ends=time(14), online=online, join_details=join,
             area="" if online else "Northfield campus", facilitator=facilitator,
-            step_free=True, captions=online, quiet_room=not online))
+            step_free=True, captions=online, quiet_room=not online,
+            **SESSIONS_CY.get(title, {})))
         if days < 0:  # published to come, then it happened: into the archive
             space.starts_at -= timedelta(days=2 * abs(days))
             space.ends_at -= timedelta(days=2 * abs(days))
@@ -188,7 +224,8 @@ def build_demo(session: Session, *, params: KdfParams, totp_key: bytes,
                 school_id=school.id, staff_id=user.id, display_name=fields.display_name,
                 role_title=fields.role_title, specialty=fields.specialty,
                 tags=" ".join(fields.tags), helps=" ".join(fields.helps), why=fields.why,
-                status="approved", approved_at=utcnow()))
+                role_title_cy=fields.role_title_cy, specialty_cy=fields.specialty_cy,
+                why_cy=fields.why_cy, status="approved", approved_at=utcnow()))
     receipts = []
     for narrative, setting, responsible, grounds, wants, urgency, days_ago, steps in CASES:
         submitted = submit_report(session, school, Draft(

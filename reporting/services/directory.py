@@ -25,14 +25,15 @@ from reporting.domain.directory import (
 from reporting.domain.errors import Conflict
 from reporting.domain.numbers import whole_number
 from reporting.domain.roles import Role
+from reporting.domain.words import N_
 from reporting.models import School, StaffUser, SupportEntry, SupportRevision
 from reporting.models.base import utcnow
 from reporting.services import audit
 
 Actor = StaffUser | str  # a signed-in admin, or a command such as "demo"
-RETIRED = "This entry has been retired, so it can no longer be changed."
-CHANGED = ("Someone else changed this entry while you were editing it. Your changes are still "
-           "here: check the entry's history, then save again to replace their version.")
+RETIRED = N_("This entry has been retired, so it can no longer be changed.")
+CHANGED = N_("Someone else changed this entry while you were editing it. Your changes are "
+             "still here: check the entry's history, then save again to replace their version.")
 
 
 def _who(actor: Actor, school_id: int) -> tuple[str, int | None]:
@@ -40,7 +41,7 @@ def _who(actor: Actor, school_id: int) -> tuple[str, int | None]:
     if isinstance(actor, str):
         return actor, None
     if actor.school_id != school_id or actor.staff_role is not Role.ADMIN:
-        raise EntryNotFound("There is no such entry in your school's directory.")
+        raise EntryNotFound(N_("There is no such entry in your school's directory."))
     return f"staff:{actor.id}", actor.id
 
 
@@ -54,7 +55,8 @@ def _revision(fields: EntryFields, editor: int | None, start: datetime) -> Suppo
         valid_from=start, edited_by=editor, kind=fields.kind, name=fields.name,
         offers=fields.offers, tags=" ".join(fields.tags), channels=" ".join(fields.channels),
         url=fields.url, phone=fields.phone, email=fields.email, hours=fields.hours,
-        confidential=fields.confidential, creates_record=fields.creates_record)
+        confidential=fields.confidential, creates_record=fields.creates_record,
+        name_cy=fields.name_cy, offers_cy=fields.offers_cy, hours_cy=fields.hours_cy)
 
 
 def fields_of(revision: SupportRevision) -> EntryFields:
@@ -63,7 +65,8 @@ def fields_of(revision: SupportRevision) -> EntryFields:
         kind=revision.kind, name=revision.name, offers=revision.offers,
         tags=tuple(revision.tag_list), channels=tuple(revision.channels.split()),
         url=revision.url, phone=revision.phone, email=revision.email, hours=revision.hours,
-        confidential=revision.confidential, creates_record=revision.creates_record)
+        confidential=revision.confidential, creates_record=revision.creates_record,
+        name_cy=revision.name_cy, offers_cy=revision.offers_cy, hours_cy=revision.hours_cy)
 
 
 def create_entry(session: Session, actor: Actor, school: School,
@@ -86,7 +89,7 @@ def find_entry(session: Session, school_id: int, entry_id: int | str | None) -> 
     entry = session.scalar(select(SupportEntry).where(
         SupportEntry.id == wanted, SupportEntry.school_id == school_id))
     if entry is None:
-        raise EntryNotFound("There is no such entry in your school's directory.")
+        raise EntryNotFound(N_("There is no such entry in your school's directory."))
     return entry
 
 
@@ -215,3 +218,13 @@ def matching_entries(session: Session, school: School, grounds: Iterable[str] | 
         return (*urgent, -overlap(wanted, r.tag_list),
                 not teams & set(r.channels.split()), *_order(r))
     return sorted(matches, key=closeness)
+
+
+def set_urgent_contact(session: Session, actor: StaffUser, school: School, english: str,
+                       welsh: str = "") -> None:
+    """The school's own urgent contact, in English and Welsh ("" for none); audited."""
+    name, _ = _who(actor, school.id)
+    school.urgent_contact, school.urgent_contact_cy = english.strip(), welsh.strip()
+    session.flush()
+    audit.record(session, audit.school_chain(school.id), name, "school.urgent_contact",
+                 f"school:{school.id}")

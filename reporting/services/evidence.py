@@ -10,6 +10,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from reporting import crypto
 from reporting.domain import images
 from reporting.domain.evidence import BY_TYPE, Kind, RejectedFile, check, stored_name
+from reporting.domain.words import N_
 from reporting.models import Evidence
 from reporting.models.base import new_id
 
@@ -49,7 +50,8 @@ def _strip_metadata(kind: Kind, data: bytes, filename: str, already: int) -> tup
     try:
         with Image.open(io.BytesIO(data), formats=[_PIL_FORMAT[kind.content_type]]) as image:
             if image.size != (header.width, header.height):
-                raise RejectedFile(f"{filename} could not be read as an image.")
+                raise RejectedFile(N_("%(name)s could not be read as an image.") % {
+                    "name": filename})
             ImageOps.exif_transpose(image, in_place=True)  # upright, if its EXIF says to turn it
             fresh = Image.new(image.mode, image.size)  # one copy of the pixels, no metadata
             fresh.paste(image)
@@ -59,7 +61,8 @@ def _strip_metadata(kind: Kind, data: bytes, filename: str, already: int) -> tup
         fresh.save(out, format=_PIL_FORMAT[kind.content_type])
         return out.getvalue(), header.pixels
     except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError) as exc:
-        raise RejectedFile(f"{filename} could not be read as an image.") from exc
+        raise RejectedFile(N_("%(name)s could not be read as an image.") % {
+            "name": filename}) from exc
 
 
 def clean(upload: Upload, max_bytes: int, already_pixels: int = 0) -> CleanFile:

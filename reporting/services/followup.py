@@ -12,6 +12,7 @@ from reporting.domain import timeline
 from reporting.domain.cases import Action, CaseStatus
 from reporting.domain.errors import BelongError
 from reporting.domain.roles import ChannelKind
+from reporting.domain.words import N_
 from reporting.models import Case, Channel, OutboxMessage, ReportChoice, WrappedKey
 from reporting.services import audit
 from reporting.services.casework import open_message, seal_message, touch, transition
@@ -82,9 +83,9 @@ def reporter_view(case: Case, keys: Keys) -> ReporterView:
     messages = [
         ShownMessage(
             from_student=m.author == "reporter",
-            author="You" if m.author == "reporter" else (
-                f"{m.staff.display_name}, {(m.channel or case.channel).name}"
-                if m.signed and m.staff else (m.channel or case.channel).name),
+            author=str(N_("You")) if m.author == "reporter" else (
+                f"{m.staff.display_name}, {(m.channel or case.channel).shown_name}"
+                if m.signed and m.staff else (m.channel or case.channel).shown_name),
             at=m.created_at,
             text=open_message(keys, case, m),
         )
@@ -107,7 +108,7 @@ def own_file(case: Case, keys: Keys, evidence_id: str) -> tuple[str, bytes] | No
 
 def _still_open(case: Case) -> None:
     if case.case_status in (CaseStatus.WITHDRAWN, CaseStatus.CLOSED):
-        raise BelongError("This report is closed, so nothing more can be added to it.")
+        raise BelongError(N_("This report is closed, so nothing more can be added to it."))
 
 
 def _audit(session: Session, case: Case, action: str, **detail: object) -> None:
@@ -131,7 +132,7 @@ def add_files(session: Session, case: Case, keys: Keys, files: list[CleanFile],
     """Add evidence, up to the per-report limit."""
     _still_open(case)
     if len(case.report.evidence) + len(files) > limit:
-        raise BelongError(f"A report can hold at most {limit} files.")
+        raise BelongError(N_("A report can hold at most %(limit)d files.") % {"limit": limit})
     case.report.evidence.extend(seal_evidence(case.report_id, keys.content, f) for f in files)
     touch(session, case, by_student=True)
     _audit(session, case, "case.reporter_files", count=len(files))
@@ -147,7 +148,7 @@ def change_sharing(session: Session, case: Case, keys: Keys,
     """
     report = case.report
     if report.anonymous or keys.identity is None:
-        raise BelongError("This report is anonymous: there is no name to share.")
+        raise BelongError(N_("This report is anonymous: there is no name to share."))
     report.choices = [c for c in report.choices if c.question != "share_identity"] + [
         ReportChoice(question="share_identity", value=c.value) for c in sorted(channels)]
     session.execute(delete(WrappedKey).where(

@@ -13,6 +13,7 @@ from reporting.domain import timeline
 from reporting.domain.cases import Action, may_act
 from reporting.domain.errors import BelongError, Conflict
 from reporting.domain.report import MESSAGE_MAX
+from reporting.domain.words import N_
 from reporting.models import (
     Case,
     CaseExclusion,
@@ -49,7 +50,7 @@ def find_case(session: Session, user: StaffUser, case_id: str) -> Case:
     """A case of the user's school and channels, or CaseNotFound."""
     case = session.scalar(select(Case).where(Case.id == case_id, *visible_to(user)))
     if case is None:
-        raise CaseNotFound("There is no such case in your queue.")
+        raise CaseNotFound(N_("There is no such case in your queue."))
     return case
 
 
@@ -61,16 +62,16 @@ def leads(user: StaffUser, case: Case) -> bool:
 def check_may(user: StaffUser, case: Case, action: str) -> None:
     """Refuse what only the lead team may do to a shared case (domain.cases decides)."""
     if not may_act(action, leads(user, case)):
-        raise BelongError(f"{case.channel.name} leads this case, so only they can do that. "
-                          "Your team can read it, acknowledge it, write to the student and "
-                          "add notes.")
+        raise BelongError(N_("%(team)s leads this case, so only they can do that. Your team "
+                             "can read it, acknowledge it, write to the student and add "
+                             "notes.") % {"team": case.channel.shown_name})
 
 
 def check_version(case: Case, seen: int | None) -> None:
     """Refuse a form made from an older state of the case (optimistic concurrency)."""
     if seen != case.version:
-        raise Conflict("This case changed since you opened it. Nothing was saved: read the "
-                       "latest version below and try again.")
+        raise Conflict(N_("This case changed since you opened it. Nothing was saved: read "
+                          "the latest version below and try again."))
 
 
 def _audit(session: Session, user: StaffUser, case: Case, action: str, **detail) -> None:
@@ -97,7 +98,7 @@ class CaseView:
         """Every event of the case, and each move the student was asked to agree to, in a
         handler's words."""
         return timeline.for_staff(self.case.events, [
-            timeline.Consent(r.created_at, r.to_channel.name, r.reason, r.decided_at,
+            timeline.Consent(r.created_at, r.to_channel.shown_name, r.reason, r.decided_at,
                              r.decision) for r in self.case.consent_requests], self.kept_off)
 
     @property
@@ -135,8 +136,8 @@ def open_case(session: Session, user: StaffUser, private_key: bytes, case: Case)
 def _kept_off(session: Session, case: Case) -> list[timeline.KeptOff]:
     """Who was kept off the case, when, and by whom if not by themselves."""
     names = access_log.staff_names(session, case.school_id)
-    return [timeline.KeptOff(e.at, names.get(e.staff_id, "A former colleague"),
-                             names.get(e.by_staff_id, "A lead") if e.kind == "excluded"
+    return [timeline.KeptOff(e.at, names.get(e.staff_id, N_("A former colleague")),
+                             names.get(e.by_staff_id, N_("A lead")) if e.kind == "excluded"
                              else None)
             for e in session.scalars(select(CaseExclusion).where(
                 CaseExclusion.case_id == case.id))]
@@ -158,7 +159,7 @@ def open_evidence(session: Session, user: StaffUser, private_key: bytes, case: C
     keys = staff_keys(session, user, private_key, case)
     evidence = next((e for e in case.report.evidence if e.id == evidence_id), None)
     if evidence is None:
-        raise CaseNotFound("There is no such file.")
+        raise CaseNotFound(N_("There is no such file."))
     _audit(session, user, case, "case.evidence_read")
     return (open_evidence_name(keys.content, evidence),
             open_evidence_data(keys.content, evidence))
@@ -168,8 +169,8 @@ def claim(session: Session, user: StaffUser, case: Case) -> None:
     """Claim an unassigned, unfinished case of the user's lead team. A peer request is
     accepted instead (services.peer.accept), which leaves the keys with the supporter alone."""
     if case.kind == "peer_connection":
-        raise BelongError("A request to talk to a peer is accepted, not claimed: accepting "
-                          "it makes sure only you can read it.")
+        raise BelongError(N_("A request to talk to a peer is accepted, not claimed: "
+                             "accepting it makes sure only you can read it."))
     check_may(user, case, "claim")
     take(session, user, case)
 
@@ -178,8 +179,8 @@ def take(session: Session, user: StaffUser, case: Case) -> None:
     """Make the user the case's owner if nobody is, never someone kept off it. Under
     concurrency exactly one wins."""
     if kept_off(session, case.id, user.id):
-        raise BelongError("You stepped away from this case or were kept off it, so you "
-                          "cannot take it on.")
+        raise BelongError(N_("You stepped away from this case or were kept off it, so you "
+                             "cannot take it on."))
     won = session.execute(
         update(Case).where(Case.id == case.id, Case.assignee_id.is_(None),
                            Case.status.not_in(FINISHED))
@@ -191,8 +192,8 @@ def take(session: Session, user: StaffUser, case: Case) -> None:
         owner = session.scalar(select(StaffUser.display_name).join(
             Case, Case.assignee_id == StaffUser.id).where(Case.id == case.id))
         if owner is None:
-            raise BelongError("This case is finished: reopen it before taking it on.")
-        raise AlreadyClaimed(f"{owner} has already claimed this case.")
+            raise BelongError(N_("This case is finished: reopen it before taking it on."))
+        raise AlreadyClaimed(N_("%(name)s has already claimed this case.") % {"name": owner})
     queue_changed(session, case.school_id)  # a peer request leaves the others' queues
     session.refresh(case)
     _audit(session, user, case, "case.claim")
@@ -202,12 +203,12 @@ def assign(session: Session, user: StaffUser, case: Case, to_id: int, seen: int)
     """Give the case to a colleague in its lead channel (or back to nobody with to_id 0)."""
     check_version(case, seen)
     if case.kind == "peer_connection":
-        raise BelongError("A peer request belongs to the supporter who accepted it.")
+        raise BelongError(N_("A peer request belongs to the supporter who accepted it."))
     check_may(user, case, "assign")
     if to_id and to_id not in {h.id for h in channel_handlers(session, case.channel_id,
                                                               case.id)}:
-        raise BelongError("Choose someone who works in this case's channel and is not kept "
-                          "off it.")
+        raise BelongError(N_("Choose someone who works in this case's channel and is not "
+                             "kept off it."))
     case.assignee_id = to_id or None
     touch(session, case)
     _audit(session, user, case, "case.assign", to=f"staff:{to_id}" if to_id else "nobody")
@@ -237,7 +238,8 @@ def add_note(session: Session, user: StaffUser, keys: Keys, case: Case, text: st
     """A private note (or the recorded outcome), readable by the channel's handlers only."""
     body = text.strip()
     if not body or len(body) > MESSAGE_MAX:
-        raise BelongError(f"A note needs between 1 and {MESSAGE_MAX} characters.")
+        raise BelongError(N_("A note needs between 1 and %(max)s characters.")
+                          % {"max": MESSAGE_MAX})
     note_id = new_id()
     note = CaseNote(id=note_id, case_id=case.id, kind=kind, staff_id=user.id,
                     body_sealed=crypto.seal(keys.content, body.encode(),

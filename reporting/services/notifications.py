@@ -69,7 +69,7 @@ def notify_reporter(session: Session, report: Report) -> None:
     """Tell a student who opted in that a reply is waiting."""
     if report.notify_email_sealed:
         session.add(OutboxMessage(kind="reply_waiting", address_sealed=report.notify_email_sealed,
-                                  school_id=report.school_id))
+                                  school_id=report.school_id, language=report.language))
 
 
 def notify_enrolment(session: Session, config: dict, user: StaffUser, token: str,

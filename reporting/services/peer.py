@@ -12,6 +12,7 @@ from reporting.domain.errors import BelongError
 from reporting.domain.peer import PEER_TAGS
 from reporting.domain.report import Impact, Responsible, Setting, Urgency, Want, When
 from reporting.domain.roles import ChannelKind, Role
+from reporting.domain.words import N_
 from reporting.models import Case, PeerOffer, ReportChoice, School, StaffUser, WrappedKey
 from reporting.services import audit, handling, stats
 from reporting.services.casework import transition
@@ -31,7 +32,7 @@ def request_connection(session: Session, school: School, tags: frozenset[str],
     """
     unknown = tags - PEER_TAGS.keys()
     if not tags or unknown:
-        raise BelongError("Choose at least one thing you would like to share with them.")
+        raise BelongError(N_("Choose at least one thing you would like to share with them."))
     submitted = submit_report(session, school, Draft(
         narrative=message.strip() or NO_MESSAGE, setting=Setting.OTHER,
         responsible=Responsible.UNKNOWN, impact=Impact.LITTLE, urgency=Urgency.LOW,
@@ -78,7 +79,7 @@ def accept(session: Session, user: StaffUser, case: Case) -> None:
     here and the request is in progress; their first message is the first response.
     """
     if case.kind != "peer_connection":
-        raise BelongError("Only requests to talk to a peer can be accepted.")
+        raise BelongError(N_("Only requests to talk to a peer can be accepted."))
     handling.check_may(user, case, "accept")  # a supporter of the peer team only
     handling.take(session, user, case)
     for action in taking_on(case.case_status):
@@ -94,9 +95,9 @@ def accept(session: Session, user: StaffUser, case: Case) -> None:
 def set_offers(session: Session, user: StaffUser, tags: frozenset[str]) -> None:
     """The tags a peer supporter is willing to share with students."""
     if user.staff_role is not Role.PEER_SUPPORTER:
-        raise BelongError("Only peer supporters offer peer connections.")
+        raise BelongError(N_("Only peer supporters offer peer connections."))
     if tags - PEER_TAGS.keys():
-        raise BelongError("Choose from the listed experiences.")
+        raise BelongError(N_("Choose from the listed experiences."))
     session.execute(delete(PeerOffer).where(PeerOffer.staff_id == user.id))
     session.add_all(PeerOffer(staff_id=user.id, tag=tag) for tag in sorted(tags))
     audit.record(session, audit.school_chain(user.school_id), f"staff:{user.id}",

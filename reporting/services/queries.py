@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, joinedload
 from reporting.domain import references
 from reporting.domain.cases import CaseStatus
 from reporting.domain.directory import end_of_day, zone
+from reporting.domain.words import N_
 from reporting.models import (
     Case,
     CaseExclusion,
@@ -65,7 +66,7 @@ class Order:
 
 
 ORDERS = {
-    "priority": Order("urgent first, then the nearest deadline",
+    "priority": Order(N_("urgent first, then the nearest deadline"),
                       lambda: (Case.urgent.desc(), Case.due_at.asc().nulls_last(),
                                Case.created_at),
                       lambda c: (not c.urgent, c.due_at is None, c.due_at or c.created_at,
@@ -74,12 +75,12 @@ ORDERS = {
                           true(), false()) for dated in (Case.due_at.is_not(None),
                                                          Case.due_at.is_(None))),
                       run_columns=lambda: (Case.due_at, Case.created_at)),
-    "deadline": Order("nearest deadline first",
+    "deadline": Order(N_("nearest deadline first"),
                       lambda: (Case.due_at.asc().nulls_last(), Case.created_at),
                       lambda c: (c.due_at is None, c.due_at or c.created_at, c.created_at)),
-    "received": Order("newest first", lambda: (Case.created_at.desc(),),
+    "received": Order(N_("newest first"), lambda: (Case.created_at.desc(),),
                       lambda c: (c.created_at,), newest_first=True),
-    "activity": Order("latest activity first", lambda: (Case.last_activity_at.desc(),),
+    "activity": Order(N_("latest activity first"), lambda: (Case.last_activity_at.desc(),),
                       lambda c: (c.last_activity_at,), newest_first=True),
 }
 

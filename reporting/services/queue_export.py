@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy.orm import Session
 
+from reporting.domain.words import N_
 from reporting.models import StaffUser
 from reporting.services.queries import QueueFilter, QueueRow, _cases, _conditions
 
@@ -24,9 +25,10 @@ def queue_csv_rows(rows: list[QueueRow]) -> Iterator[list[object]]:
            "last_activity_utc", "new_from_student", "lead_team", "shared_with", "handler"]
     for row in rows:
         c = row.case
-        yield [c.reference, "peer request" if c.kind == "peer_connection" else "report",
-               _utc(c.created_at), c.case_status.label, "urgent" if c.urgent else "routine",
-               _utc(c.due_at), _utc(c.last_activity_at), "yes" if row.news else "no",
+        yield [c.reference, N_("peer request") if c.kind == "peer_connection" else N_("report"),
+               _utc(c.created_at), c.case_status.label,
+               N_("urgent") if c.urgent else N_("routine"),
+               _utc(c.due_at), _utc(c.last_activity_at), N_("yes") if row.news else N_("no"),
                c.channel.name, c.also_channel.name if c.also_channel else "",
                c.assignee.display_name if c.assignee else ""]
 

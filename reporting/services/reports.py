@@ -80,6 +80,7 @@ class Draft:
     also_shown: frozenset[ChannelKind] | None = None
     files: tuple[CleanFile, ...] = ()
     notify_address_sealed: bytes | None = None  # sealed by notifications.seal_address
+    language: str = "en"  # the page's language: the student's emails are written in it
     # The placement provider named (a clinical placement only; None: "I'd rather not say").
     provider_id: int | None = None
 
@@ -218,7 +219,7 @@ def submit_report(session: Session, school: School, draft: Draft,
         occurred_kind=draft.occurred_kind.value, occurred_on=draft.occurred_on,
         setting=draft.setting.value, responsible=draft.responsible.value,
         impact=draft.impact.value, urgency=draft.urgency.value, not_safe=draft.not_safe,
-        notify_email_sealed=draft.notify_address_sealed,
+        notify_email_sealed=draft.notify_address_sealed, language=draft.language,
         recommended_channel=decision.channel.value, chosen_channel=chosen.value,
         provider_id=placement_provider(session, school, draft),
     )

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 
 from reporting import crypto
 from reporting.domain.errors import BelongError
+from reporting.domain.words import N_
 from reporting.models import (
     Case,
     CaseEvent,
@@ -51,9 +52,9 @@ def request_reroute(session: Session, user: StaffUser, case: Case, to_channel: C
     check_may(user, case, "reroute")  # only the lead team moves a shared case
     reason = reason.strip()
     if not reason:
-        raise BelongError("Say why the case should move: the student will see it.")
+        raise BelongError(N_("Say why the case should move: the student will see it."))
     if to_channel.school_id != case.school_id or to_channel.id == case.channel_id:
-        raise BelongError("Choose another channel of this school.")
+        raise BelongError(N_("Choose another channel of this school."))
     target = {h.id for h in channel_handlers(session, to_channel.id, case.id)}
     # A team with nobody in it yet is not "narrower": whoever joins later would read it.
     widens = not target or bool(target - key_holders(session, case))
@@ -106,7 +107,7 @@ def decide_consent(session: Session, case: Case, keys: Keys, request: ConsentReq
                    approve: bool) -> None:
     """The student agrees (keys are wrapped for the new channel, the case moves) or declines."""
     if request.case_id != case.id or request.decided_at is not None:
-        raise BelongError("That request has already been answered.")
+        raise BelongError(N_("That request has already been answered."))
     request.decided_at = utcnow()
     request.decision = "approved" if approve else "declined"
     audit.record(session, audit.school_chain(case.school_id), "reporter",
@@ -133,7 +134,7 @@ def unlock_escrow(school: School, passphrase: str) -> bytes:
     try:
         return crypto.unseal(kek, school.escrow_private_sealed, ESCROW_CONTEXT)
     except crypto.CryptoError:
-        raise WrongPassphrase("That passphrase does not open the escrow key.") from None
+        raise WrongPassphrase(N_("That passphrase does not open the escrow key.")) from None
 
 
 def open_escrow(session: Session, admin: StaffUser, school: School, passphrase: str,
@@ -141,7 +142,7 @@ def open_escrow(session: Session, admin: StaffUser, school: School, passphrase: 
     """The school's escrow key for an admin of that school; a wrong passphrase is audited
     (against `target`, the grant's subject) and raises WrongPassphrase."""
     if admin.school_id != school.id:
-        raise BelongError("Choose a handler of your own school.")
+        raise BelongError(N_("Choose a handler of your own school."))
     try:
         return unlock_escrow(school, passphrase)
     except WrongPassphrase:
@@ -159,7 +160,7 @@ def grant_from_escrow(session: Session, admin: StaffUser, school: School, passph
     of the case that the handler works in. Returns how many cases were granted.
     """
     if handler.school_id != school.id:
-        raise BelongError("Choose a handler of your own school.")
+        raise BelongError(N_("Choose a handler of your own school."))
     escrow = open_escrow(session, admin, school, passphrase, f"staff:{handler.id}")
     return grant_with_escrow(session, admin, escrow, handler)
 
@@ -169,7 +170,7 @@ def grant_with_escrow(session: Session, admin: StaffUser, escrow: bytes,
     """grant_from_escrow with the escrow key already open (one unlock for several handlers)."""
     school_id = handler.school_id
     if admin.school_id != school_id or not handler.active:
-        raise BelongError("Choose an active handler of your own school.")
+        raise BelongError(N_("Choose an active handler of your own school."))
     mine = handler.channel_ids or {0}
     cases = session.scalars(select(Case).where(
         Case.school_id == school_id,

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from reporting.domain.cases import Action, CaseStatus
 from reporting.domain.errors import BelongError
+from reporting.domain.words import N_
 from reporting.models import Case, CaseEvent, Channel, OutboxMessage, Report, StaffUser
 from reporting.services import audit
 from reporting.services.casework import transition
@@ -154,17 +155,17 @@ def delete_on_request(session: Session, case: Case) -> None:
     rather than as a case that was never answered.
     """
     if case.legal_hold:
-        raise LegalHold(
+        raise LegalHold(N_(
             "Your report cannot be deleted at the moment: the school has a legal duty to "
             "keep it for now. It stays private, and you can still read it here. You can ask "
-            "again later.")
+            "again later."))
     if case.status not in FINAL:
         transition(session, case, Action.WITHDRAW, actor_kind="reporter")
         session.flush()  # the version check below then compares with the withdrawn case
     _shred_on_sqlite(session)
     if not _purge(session, case, "reporter", "student_request"):
-        raise BelongError("Your report changed while this page was open, so it was not "
-                          "deleted. Please look at it again and try once more.")
+        raise BelongError(N_("Your report changed while this page was open, so it was not "
+                             "deleted. Please look at it again and try once more."))
 
 
 def set_legal_hold(session: Session, user: StaffUser, case: Case, hold: bool, reason: str,
@@ -175,10 +176,11 @@ def set_legal_hold(session: Session, user: StaffUser, case: Case, hold: bool, re
     check_version(case, seen)
     reason = reason.strip()
     if not reason or len(reason) > HOLD_REASON_MAX:
-        raise BelongError(f"Give a reason of up to {HOLD_REASON_MAX} characters.")
+        raise BelongError(N_("Give a reason of up to %(max)s characters.")
+                          % {"max": HOLD_REASON_MAX})
     if case.legal_hold == hold:
-        raise BelongError("This case is already under a legal hold." if hold
-                          else "This case is not under a legal hold.")
+        raise BelongError(N_("This case is already under a legal hold.") if hold
+                          else N_("This case is not under a legal hold."))
     case.legal_hold = hold
     audit.record(session, audit.school_chain(case.school_id), f"staff:{user.id}",
                  "case.legal_hold" if hold else "case.legal_hold_lifted", f"case:{case.id}",
@@ -191,7 +193,8 @@ MIN_RETENTION, MAX_RETENTION = 30, 3650
 def set_retention(session: Session, actor: str, channel: Channel, days: int) -> None:
     """How long a channel keeps closed cases before they are purged (30 to 3650 days)."""
     if not MIN_RETENTION <= days <= MAX_RETENTION:
-        raise BelongError(f"Keep closed cases between {MIN_RETENTION} and {MAX_RETENTION} days.")
+        raise BelongError(N_("Keep closed cases between %(least)s and %(most)s days.")
+                          % {"least": MIN_RETENTION, "most": MAX_RETENTION})
     channel.retention_days = days
     audit.record(session, audit.school_chain(channel.school_id), actor, "retention.changed",
                  f"channel:{channel.kind}", days=days)

@@ -12,8 +12,9 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from reporting.domain import sla
+from reporting.domain import sla, words
 from reporting.domain.errors import BelongError, Conflict
+from reporting.domain.words import N_
 from reporting.models import Case, School, SchoolHoliday, StaffUser
 from reporting.services import audit
 from reporting.services.casework import refresh_deadline
@@ -28,7 +29,7 @@ class InvalidTargets(BelongError):
     """A target out of range; `problems` maps each field to what is wrong."""
 
     def __init__(self, problems: dict[str, str]) -> None:
-        super().__init__("; ".join(problems.values()))
+        super().__init__("; ".join(map(str, problems.values())))
         self.problems = problems
 
 
@@ -55,7 +56,7 @@ def current_targets(school: School) -> Targets:
 
 def _days_problem(value: object, maximum: int) -> str | None:
     if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= maximum:
-        return f"Enter a whole number of days from 1 to {maximum}."
+        return N_("Enter a whole number of days from 1 to %(max)s.") % {"max": maximum}
     return None
 
 
@@ -64,7 +65,7 @@ def check_targets(school: School, targets: Targets) -> None:
     problems = {f"ack_{kind}": message for kind, days in targets.ack_days.items()
                 if (message := _days_problem(days, sla.DAYS_MAX))}
     if set(targets.ack_days) - {channel.kind for channel in school.channels}:
-        problems["ack_days"] = "Set targets only for this school's channels."
+        problems["ack_days"] = N_("Set targets only for this school's channels.")
     if message := _days_problem(targets.urgent_ack_days, sla.DAYS_MAX):
         problems["urgent_ack_days"] = message
     if message := _days_problem(targets.feedback_days, sla.FEEDBACK_DAYS_MAX):
@@ -105,11 +106,14 @@ def add_holiday(session: Session, admin: StaffUser, school: School, day: date,
     """Add a day off to the calendar; return how many open deadlines moved."""
     name = name.strip()
     if not FIRST_HOLIDAY <= day <= LAST_HOLIDAY:
-        raise BelongError(f"Choose a date from {FIRST_HOLIDAY.year} to {LAST_HOLIDAY.year}.")
+        raise BelongError(N_("Choose a date from %(first)s to %(last)s.") % {
+            "first": FIRST_HOLIDAY.year, "last": LAST_HOLIDAY.year})
     if len(name) > HOLIDAY_NAME_MAX:
-        raise BelongError(f"Keep the name under {HOLIDAY_NAME_MAX} characters.")
+        raise BelongError(N_("Keep the name under %(max)s characters.") % {
+            "max": HOLIDAY_NAME_MAX})
     if session.get(SchoolHoliday, (school.id, day)) is not None:
-        raise Conflict(f"{day.day} {day:%B %Y} is already in the calendar.")
+        raise Conflict(N_("%(day)s is already in the calendar.") % {
+            "day": words.day_month_year(day)})
     session.add(SchoolHoliday(school_id=school.id, day=day, name=name))
     session.flush()
     moved = recompute_open_deadlines(session, school)
@@ -122,7 +126,7 @@ def remove_holiday(session: Session, admin: StaffUser, school: School, day: date
     """Take a day off the calendar; return how many open deadlines moved."""
     holiday = session.get(SchoolHoliday, (school.id, day))
     if holiday is None:
-        raise HolidayNotFound("That day is not in the calendar.")
+        raise HolidayNotFound(N_("That day is not in the calendar."))
     session.delete(holiday)
     session.flush()
     moved = recompute_open_deadlines(session, school)

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from reporting import crypto
 from reporting.domain.errors import BelongError, Conflict
+from reporting.domain.words import N_
 from reporting.models import School, SsoProvider, StaffSession, StaffUser
 from reporting.models.base import utcnow
 from reporting.services import audit
@@ -55,7 +56,7 @@ class Identity:
         `sub` signs nobody in."""
         subject = claims.get("sub")
         if not isinstance(subject, str) or not subject or len(subject) > 255:
-            raise IdentityRefused("Your university's sign-in did not say who you are.")
+            raise IdentityRefused(N_("Your university's sign-in did not say who you are."))
 
         def text(name: str) -> str | None:
             value = claims.get(name)
@@ -95,8 +96,8 @@ def check_issuer(issuer: str) -> str:
     issuer = issuer.strip().rstrip("/")
     parts = urlsplit(issuer)
     if parts.scheme != "https" or not parts.hostname or parts.query or parts.fragment:
-        raise Conflict("The issuer must be the provider's https address, such as "
-                       "https://login.example.ac.uk/realms/staff.")
+        raise Conflict(N_("The issuer must be the provider's https address, such as "
+                          "https://login.example.ac.uk/realms/staff."))
     return issuer
 
 
@@ -120,14 +121,16 @@ def save_provider(session: Session, admin: StaffUser, config: dict, *, issuer: s
     issuer, client_id = check_issuer(issuer), client_id.strip()
     if discovered_issuer is not None:
         if discovered_issuer.rstrip("/") != issuer:
-            raise Conflict(f"The provider says its issuer is {discovered_issuer}, not {issuer}.")
+            raise Conflict(N_("The provider says its issuer is %(found)s, not %(issuer)s.")
+                           % {"found": discovered_issuer, "issuer": issuer})
         issuer = discovered_issuer
     elif enabled:
-        raise Conflict("Belong must read the provider's settings to switch single sign-on on.")
+        raise Conflict(N_("Belong must read the provider's settings to switch single "
+                          "sign-on on."))
     provider = session.get(SsoProvider, admin.school_id)
     if provider is None:
         if not secret:
-            raise Conflict("Enter the client secret the provider gave Belong.")
+            raise Conflict(N_("Enter the client secret the provider gave Belong."))
         provider = SsoProvider(school_id=admin.school_id)
         session.add(provider)
     elif (provider.issuer, provider.client_id) != (issuer, client_id):
@@ -179,14 +182,14 @@ def match(session: Session, provider: SsoProvider, identity: Identity,
         StaffUser.school_id == provider.school_id, StaffUser.oidc_subject == identity.subject))
     if user is not None:
         if not user.active or not user.uses_sso:
-            raise NotInvited("This university account has no Belong access.")
+            raise NotInvited(N_("This university account has no Belong access."))
         return user
     if enrolment is None or enrolment.school_id != provider.school_id \
             or not enrolment.uses_sso or enrolment.oidc_subject is not None:
-        raise NotInvited("This university account has no Belong invitation.")
+        raise NotInvited(N_("This university account has no Belong invitation."))
     if identity.email != enrolment.email or identity.email_verified is False:
-        raise NotInvited(f"This invitation is for {enrolment.email}: sign in to your "
-                         "university with that account.")
+        raise NotInvited(N_("This invitation is for %(email)s: sign in to your university "
+                            "with that account.") % {"email": enrolment.email})
     enrolment.oidc_subject = identity.subject
     audit.record(session, audit.school_chain(provider.school_id), f"staff:{enrolment.id}",
                  "sso.linked", f"staff:{enrolment.id}")

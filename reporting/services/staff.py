@@ -13,6 +13,7 @@ from reporting import crypto
 from reporting.domain.addresses import one_address
 from reporting.domain.errors import Conflict
 from reporting.domain.roles import Role
+from reporting.domain.words import N_
 from reporting.models import (
     Case,
     Channel,
@@ -42,7 +43,7 @@ class NewStaff:
 def check_password(password: str) -> None:
     """Refuse a password too short to protect a key (NIST 800-63B: length over rules)."""
     if len(password) < MIN_PASSWORD:
-        raise Conflict(f"the password needs at least {MIN_PASSWORD} characters")
+        raise Conflict(N_("the password needs at least %(min)d characters") % {"min": MIN_PASSWORD})
 
 
 def seal_under_password(user: StaffUser, private: bytes, password: str,
@@ -122,9 +123,9 @@ def create_staff(
     """
     email = email.strip().lower()
     if one_address(email) is None:
-        raise Conflict(f"{email!r} is not an email address")
+        raise Conflict(N_("%(email)r is not an email address") % {"email": email})
     if session.scalar(select(StaffUser.id).where(StaffUser.email == email)) is not None:
-        raise Conflict(f"an account for {email} already exists")
+        raise Conflict(N_("an account for %(email)s already exists") % {"email": email})
     if password is not None:
         check_password(password)
     user = StaffUser(school=school, email=email, display_name=display_name.strip(),
@@ -158,7 +159,7 @@ def end_sessions(session: Session, user: StaffUser, keep: StaffSession | None = 
 def set_notify_mode(session: Session, user: StaffUser, mode: str) -> None:
     """Immediate emails or a daily digest."""
     if mode not in ("immediate", "digest"):
-        raise Conflict("Choose immediate emails or a daily digest.")
+        raise Conflict(N_("Choose immediate emails or a daily digest."))
     user.notify_mode = mode
     audit.record(session, audit.school_chain(user.school_id), f"staff:{user.id}",
                  "staff.notify_mode", f"staff:{user.id}", mode=mode)
@@ -168,7 +169,7 @@ def save_queue_view(session: Session, user: StaffUser, query: str | None) -> Non
     """Keep the handler's queue filters (a query string of filter values, never content)
     to open the queue with; None forgets them."""
     if query is not None and len(query) > QUEUE_VIEW_MAX:
-        raise Conflict("This view has too many filters to save.")
+        raise Conflict(N_("This view has too many filters to save."))
     user.queue_view = query or None
 
 

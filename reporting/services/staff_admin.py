@@ -15,6 +15,7 @@ from reporting.domain.cases import CaseStatus
 from reporting.domain.errors import BelongError, Conflict
 from reporting.domain.numbers import whole_number
 from reporting.domain.roles import HANDLER_CHANNEL, Role
+from reporting.domain.words import N_
 from reporting.models import Case, Channel, ChannelMembership, StaffSession, StaffUser, WrappedKey
 from reporting.models.base import utcnow
 from reporting.services import audit
@@ -56,12 +57,12 @@ class StaffRow:
 def state_of(user: StaffUser, now: datetime) -> str:
     """Deactivated, enrolled, invited (link still works) or link expired."""
     if not user.active:
-        return "deactivated"
+        return N_("deactivated")
     if user.totp_enrolled_at is not None or (user.oidc_subject is not None
                                              and user.enrolment_digest is None):
-        return "enrolled"
+        return N_("enrolled")
     expires = user.enrolment_expires_at
-    return "invited" if expires is not None and expires >= now else "link expired"
+    return N_("invited") if expires is not None and expires >= now else N_("link expired")
 
 
 def staff_rows(session: Session, admin: StaffUser) -> list[StaffRow]:
@@ -84,7 +85,7 @@ def find_staff(session: Session, admin: StaffUser, staff_id: int | str) -> Staff
     """An account of the admin's own school; any other is "not found"."""
     user = session.get(StaffUser, whole_number(staff_id) or 0)  # 0: never an id, no overflow
     if user is None or user.school_id != admin.school_id:
-        raise StaffNotFound("There is no such account in your school.")
+        raise StaffNotFound(N_("There is no such account in your school."))
     return user
 
 
@@ -94,7 +95,7 @@ def _sign_in_key(session: Session, admin: StaffUser, config: dict,
     if password is not None:
         return None
     if provider_of(session, admin.school) is None:
-        raise Conflict("Single sign-on is off for your school: give them a password.")
+        raise Conflict(N_("Single sign-on is off for your school: give them a password."))
     return sso_key(config)
 
 
@@ -126,8 +127,8 @@ def _check_keeps_an_admin(session: Session, user: StaffUser) -> None:
         StaffUser.school_id == user.school_id, StaffUser.role == Role.ADMIN.value,
         StaffUser.active.is_(True), StaffUser.id != user.id))
     if not others:
-        raise Conflict("This is the school's last active administrator: invite another "
-                       "administrator first.")
+        raise Conflict(N_("This is the school's last active administrator: invite another "
+                          "administrator first."))
 
 
 def _escrow(session: Session, admin: StaffUser, user: StaffUser,
@@ -140,9 +141,9 @@ def _escrow(session: Session, admin: StaffUser, user: StaffUser,
 
 def _check_active(admin: StaffUser, user: StaffUser) -> None:
     if user.school_id != admin.school_id:
-        raise StaffNotFound("There is no such account in your school.")
+        raise StaffNotFound(N_("There is no such account in your school."))
     if not user.active:
-        raise Conflict(f"{user.display_name}'s account is deactivated.")
+        raise Conflict(N_("%(name)s's account is deactivated.") % {"name": user.display_name})
 
 
 def deactivate_staff(session: Session, admin: StaffUser, user: StaffUser,
@@ -181,9 +182,9 @@ def move_staff(session: Session, admin: StaffUser, user: StaffUser, channel: Cha
     Returns how many cases were granted."""
     _check_active(admin, user)
     if user.staff_role.channel is None:
-        raise Conflict("An administrator works in no channel.")
+        raise Conflict(N_("An administrator works in no channel."))
     if channel.school_id != admin.school_id or user.channel_ids == {channel.id}:
-        raise Conflict("Choose another channel of your school.")
+        raise Conflict(N_("Choose another channel of your school."))
     escrow = _escrow(session, admin, user, passphrase)
     for membership in list(user.memberships):
         if membership.channel_id != channel.id:

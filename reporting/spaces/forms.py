@@ -3,6 +3,7 @@ filter and "I might come"."""
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     HiddenField,
@@ -18,7 +19,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Optional
 
 from reporting.domain.directory import TAG_LABELS
-from reporting.domain.spaces.fields import ACCESS_LABELS, SessionFields
+from reporting.domain.spaces.fields import ACCESS_LABELS, WELSH, SessionFields
 from reporting.fields import Checkboxes, DayField
 
 TAG_CHOICES = [SelectChoice(value, label) for value, label in TAG_LABELS.items()]
@@ -31,34 +32,46 @@ class ClockTime(TimeField):
         try:
             super().process_formdata(valuelist)
         except ValueError as exc:
-            raise ValueError("Enter a time on the 24-hour clock, for example 12:30.") from exc
+            raise ValueError(_l("Enter a time on the 24-hour clock, for example 12:30.")) \
+                from exc
 
 
 class EditSessionForm(FlaskForm):
     """A session, as an organiser publishes or changes it."""
 
-    title = StringField("Title")
-    about = TextAreaField("What it is about (optional)")
-    tags = Checkboxes("Who is it for?", choices=TAG_CHOICES, validate_choice=False,
-                      description="Tick none for a session open to every student.")
-    day = DayField("Day", validators=[Optional()],
-                   description="On the school's clock. If you type it: year, month, day, "
-                               "like 2026-03-01.")
-    starts = ClockTime("Starts", validators=[Optional()], description="For example 12:30.")
-    ends = ClockTime("Ends", validators=[Optional()], description="For example 14:00.")
-    online = RadioField("Where is it?", default="in_person", choices=[
-        SelectChoice("in_person", "In person"), SelectChoice("online", "Online")])
-    area = StringField("Where, in general (optional, shown to everyone)",
-                       description="For example: Medical School, Worsley Building.")
+    title = StringField(_l("Title"))
+    about = TextAreaField(_l("What it is about (optional)"))
+    tags = Checkboxes(_l("Who is it for?"), choices=TAG_CHOICES, validate_choice=False,
+                      description=_l("Tick none for a session open to every student."))
+    day = DayField(_l("Day"), validators=[Optional()],
+                   description=_l("On the school's clock. If you type it: year, month, day, "
+                                  "like 2026-03-01."))
+    starts = ClockTime(_l("Starts"), validators=[Optional()],
+                       description=_l("For example 12:30."))
+    ends = ClockTime(_l("Ends"), validators=[Optional()], description=_l("For example 14:00."))
+    online = RadioField(_l("Where is it?"), default="in_person", choices=[
+        SelectChoice("in_person", _l("In person")), SelectChoice("online", _l("Online"))])
+    area = StringField(_l("Where, in general (optional, shown to everyone)"),
+                       description=_l("For example: Medical School, Worsley Building."))
     join_details = StringField(
-        "How to join: the room, or the https:// link for an online session",
-        description="Shown only to students who say they might come.")
-    facilitator = StringField("Who will run it")
-    access = Checkboxes("Accessibility", validate_choice=False, choices=[
+        _l("How to join: the room, or the https:// link for an online session"),
+        description=_l("Shown only to students who say they might come."))
+    facilitator = StringField(_l("Who will run it"))
+    access = Checkboxes(_l("Accessibility"), validate_choice=False, choices=[
         SelectChoice(value, label) for value, label in ACCESS_LABELS.items()])
-    access_notes = StringField("Anything else about access (optional)",
-                               description="For example: a hearing loop, or how to ask for "
-                                           "an interpreter.")
+    access_notes = StringField(_l("Anything else about access (optional)"),
+                               description=_l("For example: a hearing loop, or how to ask "
+                                              "for an interpreter."))
+    # The same words in Welsh, for Welsh pages (each optional: "" shows the English).
+    title_cy = StringField(_l("Title, in Welsh"), render_kw={"lang": "cy"})
+    about_cy = TextAreaField(_l("What it is about, in Welsh"))
+    area_cy = StringField(_l("Where, in general, in Welsh"), render_kw={"lang": "cy"})
+    join_details_cy = StringField(
+        _l("How to join, in Welsh (for a room; an online session's link needs no Welsh)"),
+        render_kw={"lang": "cy"})
+    facilitator_cy = StringField(_l("Who will run it, in Welsh"), render_kw={"lang": "cy"})
+    access_notes_cy = StringField(_l("Anything else about access, in Welsh"),
+                                  render_kw={"lang": "cy"})
 
     def to_fields(self) -> SessionFields:
         """What was entered, for the service to check."""
@@ -70,7 +83,8 @@ class EditSessionForm(FlaskForm):
             area=self.area.data or "", join_details=self.join_details.data or "",
             facilitator=self.facilitator.data or "", step_free="step_free" in access,
             captions="captions" in access, quiet_room="quiet_room" in access,
-            access_notes=self.access_notes.data or "")
+            access_notes=self.access_notes.data or "",
+            **{f"{name}_cy": getattr(self, f"{name}_cy").data or "" for name in WELSH})
 
 
 def session_form_data(fields: SessionFields) -> dict:
@@ -80,7 +94,8 @@ def session_form_data(fields: SessionFields) -> dict:
             "online": "online" if fields.online else "in_person", "area": fields.area,
             "join_details": fields.join_details, "facilitator": fields.facilitator,
             "access": [name for name in ACCESS_LABELS if getattr(fields, name)],
-            "access_notes": fields.access_notes}
+            "access_notes": fields.access_notes,
+            **{f"{name}_cy": getattr(fields, f"{name}_cy") for name in WELSH}}
 
 
 class CancelSessionForm(FlaskForm):
@@ -92,8 +107,8 @@ class CancelSessionForm(FlaskForm):
 class NameLeadForm(FlaskForm):
     """Let a member of staff publish sessions."""
 
-    staff = SelectField("Member of staff", coerce=str,
-                        validators=[InputRequired("Choose a member of staff.")])
+    staff = SelectField(_l("Member of staff"), coerce=str,
+                        validators=[InputRequired(_l("Choose a member of staff."))])
 
 
 class RemoveLeadForm(FlaskForm):
@@ -109,13 +124,13 @@ class FilterSessionsForm(FlaskForm):
         csrf = False
 
     tag = SelectMultipleField(
-        "Who is it for?", validate_choice=False, choices=TAG_CHOICES,
-        description="Tick any that apply to you. Sessions open to every student are always "
-                    "shown too.")
+        _l("Who is it for?"), validate_choice=False, choices=TAG_CHOICES,
+        description=_l("Tick any that apply to you. Sessions open to every student are "
+                       "always shown too."))
 
     def validate_tag(self, field: SelectMultipleField) -> None:
         if set(field.data or ()) - set(TAG_LABELS):
-            raise ValidationError("Choose from the list.")
+            raise ValidationError(_l("Choose from the list."))
 
 
 class MightComeForm(FlaskForm):

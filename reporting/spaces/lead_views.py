@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from reporting.admin.views import bp
@@ -14,7 +15,7 @@ from reporting.spaces.forms import NameLeadForm, RemoveLeadForm
 
 def _name_form() -> NameLeadForm:
     form = NameLeadForm()
-    form.staff.choices = [("", "Choose a member of staff")] + [
+    form.staff.choices = [("", _("Choose a member of staff"))] + [
         (str(u.id), f"{u.display_name} ({u.staff_role.label})")
         for u in leads.candidates(db.session, current_user.school_id)]
     return form
@@ -32,7 +33,7 @@ def spaces_leads():
             form.staff.errors.append(str(error))
         else:
             db.session.commit()
-            flash(f"{user.display_name} can now publish sessions.", "success")
+            flash(_("%(name)s can now publish sessions.", name=user.display_name), "success")
             return redirect(url_for("admin.spaces_leads"))
     return render_template("spaces/leads.html", form=form, remove_form=RemoveLeadForm(),
                            leads=leads.leads(db.session, current_user.school_id),
@@ -50,5 +51,5 @@ def spaces_lead_remove():
     except StaffNotFound:
         abort(404)
     db.session.commit()
-    flash(f"{user.display_name} no longer publishes sessions.", "success")
+    flash(_("%(name)s no longer publishes sessions.", name=user.display_name), "success")
     return redirect(url_for("admin.spaces_leads"))

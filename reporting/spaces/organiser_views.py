@@ -4,6 +4,7 @@ name (/staff/spaces); the services refuse anyone else, and so do these pages, wi
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from reporting.admin.views import bp as admin_bp
@@ -80,7 +81,7 @@ def spaces_new():
             _refused(form, error)
         else:
             db.session.commit()
-            flash(f"{form.title.data.strip()} is published.", "success")
+            flash(_("%(title)s is published.", title=form.title.data.strip()), "success")
             return redirect(_here("spaces"))
     return _session_page(form)
 
@@ -99,7 +100,7 @@ def spaces_edit():
             _refused(form, error)
         else:
             db.session.commit()
-            flash(f"{form.title.data.strip()} is updated.", "success")
+            flash(_("%(title)s is updated.", title=form.title.data.strip()), "success")
             return redirect(_here("spaces"))
     return _session_page(form, space)
 
@@ -118,7 +119,8 @@ def spaces_cancel():
         flash(str(error), "error")
     else:
         db.session.commit()
-        flash(f"{space.title} is cancelled. Students see that it is off.", "success")
+        flash(_("%(title)s is cancelled. Students see that it is off.", title=space.title),
+              "success")
     return redirect(_here("spaces"))
 
 

@@ -20,12 +20,15 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import gettext as _
 
 from reporting.domain.directory import zone
 from reporting.domain.errors import Conflict
 from reporting.domain.spaces.calendar import Event, calendar
 from reporting.domain.spaces.fields import ACCESS_LABELS, SessionNotFound, describe_when
+from reporting.domain.words import N_
 from reporting.extensions import csrf, db, limiter
+from reporting.i18n import language
 from reporting.models import School, SpaceSession
 from reporting.models.base import utcnow
 from reporting.services.spaces import sessions
@@ -36,9 +39,16 @@ from reporting.student import bp, school_or_404
 
 COMING = "spaces_coming"  # the session key: ids this browser said it might come to
 KEPT = 50  # the most a browser remembers
-EXPIRED = "This page was open too long. Press “I might come” again."
+EXPIRED = N_("This page was open too long. Press “I might come” again.")
 
 bp.add_app_template_global(describe_when, "space_when")  # for sessions on any page
+
+
+def _words(space: SpaceSession, name: str) -> str:
+    """The organiser's words for this page's language: the Welsh on a Welsh page where
+    there is some, else the English."""
+    welsh = getattr(space, f"{name}_cy", "") if language() == "cy" else ""
+    return welsh or getattr(space, name)
 
 
 def _coming(space: SpaceSession) -> bool:
@@ -96,13 +106,15 @@ def space_calendar(slug: str, space_id: int):
     might come (anyone else could share the file)."""
     school = school_or_404(slug)
     space = _space_or_404(school, space_id)
-    where = space.join_details if _coming(space) else "Online" if space.online else space.area
+    where = _words(space, "join_details") if _coming(space) \
+        else _("Online") if space.online else _words(space, "area")
     page = url_for("student.space", slug=slug, space_id=space.id, _external=True)
     host = urlsplit(current_app.config["BASE_URL"]).hostname or "belong"
     event = Event(uid=f"space-session-{space.id}@{host}", stamp=utcnow(),
-                  start=space.starts_at, end=space.ends_at, summary=space.title,
+                  start=space.starts_at, end=space.ends_at, summary=_words(space, "title"),
                   description="\n".join(filter(None, [
-                      space.about, f"Run by {space.facilitator}.", page])),
+                      _words(space, "about"),
+                      _("Run by %(name)s.", name=_words(space, "facilitator")), page])),
                   location=where, sequence=space.sequence,
                   cancelled=space.cancelled_at is not None)
     return Response(calendar(event), mimetype="text/calendar", headers={

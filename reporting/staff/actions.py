@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from wtforms import StringField
 from wtforms.validators import DataRequired, Length
@@ -31,26 +33,33 @@ from reporting.validators import Printable
 
 # Buttons for moves along the state machine, in the words a handler uses.
 MOVES = {
-    Action.ACKNOWLEDGE: "Acknowledge", Action.START: "Start work",
-    Action.RESOLVE: "Resolve", Action.CLOSE: "Close", Action.REOPEN: "Reopen",
+    Action.ACKNOWLEDGE: _l("Acknowledge"), Action.START: _l("Start work"),
+    Action.RESOLVE: _l("Resolve"), Action.CLOSE: _l("Close"), Action.REOPEN: _l("Reopen"),
+}
+# What the page says once a move is made.
+DONE = {
+    Action.ACKNOWLEDGE: _l("Done: acknowledge."), Action.START: _l("Done: start work."),
+    Action.RESOLVE: _l("Done: resolve."), Action.CLOSE: _l("Done: close."),
+    Action.REOPEN: _l("Done: reopen."),
 }
 
 
 class LegalHoldForm(VersionedForm):
     """Record or lift a legal hold; the short reason goes into the audit log."""
 
-    reason = StringField("Reason", id="hold-reason", render_kw={
+    reason = StringField(_l("Reason"), id="hold-reason", render_kw={
         "maxlength": retention.HOLD_REASON_MAX}, validators=[
-        DataRequired("Say why in a few words, for example a reference number."),
+        DataRequired(_l("Say why in a few words, for example a reference number.")),
         Length(max=retention.HOLD_REASON_MAX,
-               message=f"Keep the reason to {retention.HOLD_REASON_MAX} characters or fewer."),
+               message=_l("Keep the reason to %(max)s characters or fewer.",
+                          max=retention.HOLD_REASON_MAX)),
         Printable()])
 
 
 def bind(form, case: Case, user: StaffUser):
     """Fill the choices a form needs for this case."""
     if isinstance(form, AssignForm):
-        form.to.choices = [(0, "Nobody (unassign)")] + [
+        form.to.choices = [(0, _("Nobody (unassign)"))] + [
             (h.id, h.display_name)
             for h in queries.channel_handlers(db.session, case.channel_id, case.id)]
     if isinstance(form, RerouteForm):
@@ -60,8 +69,8 @@ def bind(form, case: Case, user: StaffUser):
         form.colleague.choices = [(h.id, h.display_name)
                                   for h in conflicts.excludable(db.session, user, case)]
     if isinstance(form, NoteForm) and case.also_channel:  # both teams hold the content key
-        form.text.label.text = ("Private note (only the two teams sharing this case can "
-                                "read it)")
+        form.text.label.text = _("Private note (only the two teams sharing this case "
+                                  "can read it)")
     return form
 
 
@@ -81,23 +90,23 @@ def forms_for(case: Case, user: StaffUser, given: dict) -> dict:
 def _move(action: Action) -> Callable:
     def do(case: Case, form: ActionForm, private_key) -> str:
         handling.act(db.session, current_user, case, action, form.seen, form.reason.data or "")
-        return f"Done: {MOVES[action].lower()}."
+        return str(DONE[action])
     return do
 
 
 def _claim(case: Case, form: VersionedForm, private_key) -> str:
     handling.claim(db.session, current_user, case)
-    return "The case is yours."
+    return _("The case is yours.")
 
 
 def _accept(case: Case, form: VersionedForm, private_key) -> str:
     peer.accept(db.session, current_user, case)
-    return "You have accepted this request. Only you can read it now."
+    return _("You have accepted this request. Only you can read it now.")
 
 
 def _assign(case: Case, form: AssignForm, private_key) -> str:
     handling.assign(db.session, current_user, case, form.to.data, form.seen)
-    return "Assignment saved."
+    return _("Assignment saved.")
 
 
 def _keys(case: Case, private_key):
@@ -109,49 +118,49 @@ def _message(case: Case, form: MessageForm, private_key) -> str:
                               form.text.data, form.seen, signed=form.signed.data,
                               ask=form.ask.data)
     notify_reporter(db.session, case.report)
-    return "Message sent. The student will see it when they return with their receipt."
+    return _("Message sent. The student will see it when they return with their receipt.")
 
 
 def _note(case: Case, form: NoteForm, private_key) -> str:
     handling.add_note(db.session, current_user, _keys(case, private_key), case, form.text.data)
-    return "Note saved."
+    return _("Note saved.")
 
 
 def _outcome(case: Case, form: OutcomeForm, private_key) -> str:
     handling.add_note(db.session, current_user, _keys(case, private_key), case, form.text.data,
                       kind="outcome")
     handling.act(db.session, current_user, case, Action.RESOLVE, form.seen)
-    return "Outcome recorded and the case resolved."
+    return _("Outcome recorded and the case resolved.")
 
 
 def _reroute(case: Case, form: RerouteForm, private_key) -> str:
     handling.check_version(case, form.seen)
     target = db.session.get(Channel, form.channel.data)
     if target is None:
-        raise BelongError("Choose a channel.")
+        raise BelongError(_("Choose a channel."))
     asked = request_reroute(db.session, current_user, case, target, form.reason.data)
     if asked:
-        return "The student has been asked to agree before the case moves."
-    return "The case has moved."
+        return _("The student has been asked to agree before the case moves.")
+    return _("The case has moved.")
 
 
 def _declare(case: Case, form: DeclareConflictForm, private_key) -> str:
     conflicts.declare_conflict(db.session, current_user, _keys(case, private_key), case,
                                form.seen)
-    return ("You have stepped away from this case. It is back with the team, and you can no "
-            "longer open it.")
+    return _("You have stepped away from this case. It is back with the team, and you can "
+             "no longer open it.")
 
 
 def _exclude(case: Case, form: ExcludeColleagueForm, private_key) -> str:
     conflicts.exclude_colleague(db.session, current_user, case, form.colleague.data, form.seen)
-    return "Your colleague is kept off this case: they no longer hold its keys or see it."
+    return _("Your colleague is kept off this case: they no longer hold its keys or see it.")
 
 
 def _hold(hold: bool) -> Callable:
     def do(case: Case, form: LegalHoldForm, private_key) -> str:
         retention.set_legal_hold(db.session, current_user, case, hold, form.reason.data or "",
                                  form.seen)
-        return "Legal hold recorded." if hold else "Legal hold lifted."
+        return _("Legal hold recorded.") if hold else _("Legal hold lifted.")
     return do
 
 

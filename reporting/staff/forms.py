@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -23,7 +25,7 @@ from reporting.fields import Checkboxes, DayField, PageNumber
 from reporting.services.queries import QueueFilter
 from reporting.validators import Printable
 
-STATUS_CHOICES = [SelectChoice("open", "Open cases"), SelectChoice("all", "All cases")] + [
+STATUS_CHOICES = [SelectChoice("open", _l("Open cases")), SelectChoice("all", _l("All cases"))] + [
     SelectChoice(s.value, s.label) for s in CaseStatus]
 
 
@@ -31,7 +33,8 @@ def _text(label: str, required: str, id: str):
     # Each form's own id: the message, note and outcome boxes share a page and a name.
     return TextAreaField(label, id=id, validators=[
         DataRequired(required),
-        Length(max=MESSAGE_MAX, message=f"Keep it under {MESSAGE_MAX:,} characters."),
+        Length(max=MESSAGE_MAX, message=_l("Keep it under %(max)s characters.",
+                                                max=f"{MESSAGE_MAX:,}")),
         Printable(allow_newlines=True)])
 
 
@@ -42,40 +45,41 @@ class QueueFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    reference = StringField("Case reference", id="queue-reference",
+    reference = StringField(_l("Case reference"), id="queue-reference",
                             validators=[Optional(), Length(max=20)])
-    status = SelectField("Status", choices=STATUS_CHOICES, default="open")
-    channel = SelectField("Channel", coerce=str, default="")
-    urgency = SelectField("Urgency", default="", choices=[
-        SelectChoice("", "Any urgency"), SelectChoice("urgent", "Urgent"),
-        SelectChoice("routine", "Routine")])
-    assigned = SelectField("Handler", default="", choices=[
-        SelectChoice("", "Anyone"), SelectChoice("me", "Assigned to me"),
-        SelectChoice("none", "Unassigned")])
-    ground = SelectField("Ground", default="", choices=[SelectChoice("", "Any ground")] + [
+    status = SelectField(_l("Status"), choices=STATUS_CHOICES, default="open")
+    channel = SelectField(_l("Channel"), coerce=str, default="")
+    urgency = SelectField(_l("Urgency"), default="", choices=[
+        SelectChoice("", _l("Any urgency")), SelectChoice("urgent", _l("Urgent")),
+        SelectChoice("routine", _l("Routine"))])
+    assigned = SelectField(_l("Handler"), default="", choices=[
+        SelectChoice("", _l("Anyone")), SelectChoice("me", _l("Assigned to me")),
+        SelectChoice("none", _l("Unassigned"))])
+    ground = SelectField(_l("Ground"), default="", choices=[SelectChoice("", _l("Any ground"))] + [
         SelectChoice(value, text) for value, text in choices(Ground)])
-    setting = SelectField("Where it happened", default="", choices=[
-        SelectChoice("", "Anywhere")] + [SelectChoice(value, text)
+    setting = SelectField(_l("Where it happened"), default="", choices=[
+        SelectChoice("", _l("Anywhere"))] + [SelectChoice(value, text)
                                          for value, text in choices(Setting)])
-    since = DayField("Received from", id="queue-since", validators=[Optional()])
-    until = DayField("Received until", id="queue-until", validators=[Optional()])
-    sort = SelectField("Order", default="priority", choices=[
-        SelectChoice("priority", "Urgent first, then the nearest deadline"),
-        SelectChoice("deadline", "Nearest deadline first"),
-        SelectChoice("received", "Newest received first"),
-        SelectChoice("activity", "Latest activity first")])
-    overdue = BooleanField("Overdue only")
-    page = PageNumber("Page", default=1, validators=[Optional(), NumberRange(
-        1, 100_000, message="The page must be between 1 and 100,000.")])
+    since = DayField(_l("Received from"), id="queue-since", validators=[Optional()])
+    until = DayField(_l("Received until"), id="queue-until", validators=[Optional()])
+    sort = SelectField(_l("Order"), default="priority", choices=[
+        SelectChoice("priority", _l("Urgent first, then the nearest deadline")),
+        SelectChoice("deadline", _l("Nearest deadline first")),
+        SelectChoice("received", _l("Newest received first")),
+        SelectChoice("activity", _l("Latest activity first"))])
+    overdue = BooleanField(_l("Overdue only"))
+    page = PageNumber(_l("Page"), default=1, validators=[Optional(), NumberRange(
+        1, 100_000, message=_l("The page must be between 1 and 100,000."))])
 
     def validate_reference(self, field: StringField) -> None:
         if field.data and references.normalise(field.data) is None:
-            raise ValidationError("A case reference has two characters, a dash and four, "
-                                  "for example NF-7K3Q.")
+            raise ValidationError(_("A case reference has two characters, a dash and four, "
+                                    "for example NF-7K3Q."))
 
     def validate_until(self, field: DayField) -> None:
         if field.data and self.since.data and field.data < self.since.data:
-            raise ValidationError("The end date must be the same as or after the start date.")
+            raise ValidationError(_("The end date must be the same as or after the start "
+                                    "date."))
 
     def wanted(self) -> QueueFilter:
         """The validated form as a QueueFilter."""
@@ -112,67 +116,69 @@ class VersionedForm(FlaskForm):
 class ActionForm(VersionedForm):
     """A move along the state machine, with an optional reason."""
 
-    reason = TextAreaField("Reason (optional, not shown to the student)", validators=[
+    reason = TextAreaField(_l("Reason (optional, not shown to the student)"), validators=[
         Length(max=500), Printable(allow_newlines=True)])
 
 
 class AssignForm(VersionedForm):
     """Give the case to a colleague in its channel."""
 
-    to = SelectField("Assign to", coerce=int)
+    to = SelectField(_l("Assign to"), coerce=int)
 
 
 class MessageForm(VersionedForm):
     """A message to the student."""
 
-    text = _text("Message to the student", "Write the message first.", "message-text")
-    signed = BooleanField("Sign with my name (otherwise the student sees only the team)")
-    ask = BooleanField("I am waiting for the student's answer (the case shows as waiting on "
-                       "them)")
+    text = _text(_l("Message to the student"), _l("Write the message first."), "message-text")
+    signed = BooleanField(_l("Sign with my name (otherwise the student sees only the team)"))
+    ask = BooleanField(_l("I am waiting for the student's answer (the case shows as waiting "
+                          "on them)"))
 
 
 class NoteForm(VersionedForm):
     """A private note for the channel's handlers."""
 
-    text = _text("Private note (only this team can read it)", "Write the note first.", "note-text")
+    text = _text(_l("Private note (only this team can read it)"), _l("Write the note first."),
+                 "note-text")
 
 
 class OutcomeForm(VersionedForm):
     """The outcome, recorded privately, and the case resolved."""
 
-    text = _text("Outcome (private to this team)", "Describe the outcome first.", "outcome-text")
+    text = _text(_l("Outcome (private to this team)"), _l("Describe the outcome first."),
+                 "outcome-text")
 
 
 class RerouteForm(VersionedForm):
     """Move the case to another channel."""
 
-    channel = SelectField("Move to", coerce=int)
-    reason = TextAreaField("Why (the student sees this when asked to agree)", validators=[
-        DataRequired("Say why the case should move."), Length(max=400),
+    channel = SelectField(_l("Move to"), coerce=int)
+    reason = TextAreaField(_l("Why (the student sees this when asked to agree)"), validators=[
+        DataRequired(_l("Say why the case should move.")), Length(max=400),
         Printable(allow_newlines=True)])
 
 
 class DeclareConflictForm(VersionedForm):
     """Step away from a case for a conflict of interest."""
 
-    confirm = BooleanField("The report may be about me or someone close to me, so I step "
-                           "away from it for good", id="conflict-confirm", validators=[
-                               DataRequired("Tick the box to confirm that you step away.")])
+    confirm = BooleanField(_l("The report may be about me or someone close to me, so I "
+                              "step away from it for good"), id="conflict-confirm", validators=[
+                               DataRequired(_l("Tick the box to confirm that you step away."))])
 
 
 class ExcludeColleagueForm(VersionedForm):
     """A lead keeps a colleague off a case for a conflict of interest."""
 
-    colleague = SelectField("Colleague to keep off", coerce=int, id="exclude-colleague")
+    colleague = SelectField(_l("Colleague to keep off"), coerce=int, id="exclude-colleague")
 
 
 class SettingsForm(FlaskForm):
     """How the handler wants to hear about cases that need attention."""
 
-    notify_mode = RadioField("Emails about cases that need attention", choices=[
-        SelectChoice("immediate", "One email each time, straight away"),
-        SelectChoice("digest", "One summary a day (hides when cases arrive from anyone "
-                               "watching my mail)")],
-        validators=[InputRequired("Choose how you want to hear about cases.")])
-    offers = Checkboxes("What you are willing to share with students who ask for a peer",
+    notify_mode = RadioField(_l("Emails about cases that need attention"), choices=[
+        SelectChoice("immediate", _l("One email each time, straight away")),
+        SelectChoice("digest", _l("One summary a day (hides when cases arrive from "
+                                  "anyone watching my mail)"))],
+        validators=[InputRequired(_l("Choose how you want to hear about cases."))])
+    offers = Checkboxes(_l("What you are willing to share with students who ask for a peer"),
                         choices=[SelectChoice(v, label) for v, label in PEER_TAGS.items()])

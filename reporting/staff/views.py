@@ -17,6 +17,8 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.datastructures import MultiDict
@@ -39,7 +41,8 @@ from reporting.staff import actions
 from reporting.staff.forms import QueueFilterForm, SettingsForm
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
-STALE = "Someone changed this case at the same moment, so nothing was saved. Please try again."
+STALE = _l("Someone changed this case at the same moment, so nothing was saved. Please try "
+           "again.")
 
 
 def private_key() -> bytes:
@@ -56,7 +59,7 @@ def _case(case_id: str) -> Case:
 
 def _queue_form(formdata) -> QueueFilterForm:
     form = QueueFilterForm(formdata)
-    form.channel.choices = [("", "All my channels")] + [
+    form.channel.choices = [("", _("All my channels"))] + [
         (str(m.channel_id), m.channel.name) for m in current_user.memberships]
     return form
 
@@ -72,8 +75,8 @@ def queue():
     if saved and not valid:  # a saved view that no longer fits (a team left): the default
         form, saved = _queue_form(MultiDict()), False
         valid = form.validate()
-        flash("Your saved view no longer fits your teams, so the queue shows every open "
-              "case. Save a new view when you are ready.", "error")
+        flash(_("Your saved view no longer fits your teams, so the queue shows every open "
+                "case. Save a new view when you are ready."), "error")
     counts = queue_counts.status_counts(db.session, current_user)
     if not valid:
         return render_template("staff/queue.html", form=form, rows=[], total=0, saved=False,
@@ -92,10 +95,10 @@ def save_view():
     if "forget" in request.form:
         save_queue_view(db.session, current_user, None)
         db.session.commit()
-        flash("Your saved view is forgotten: the queue opens on every open case.", "success")
+        flash(_("Your saved view is forgotten: the queue opens on every open case."), "success")
         return redirect(url_for("staff.queue"))
     if not form.validate():
-        flash("These filters could not be saved: correct them first.", "error")
+        flash(_("These filters could not be saved: correct them first."), "error")
         return redirect(url_for("staff.queue", **form.kept()))
     try:
         save_queue_view(db.session, current_user, urlencode(form.kept()))
@@ -103,7 +106,7 @@ def save_view():
         flash(str(exc), "error")
         return redirect(url_for("staff.queue"))
     db.session.commit()
-    flash("View saved: the queue opens with these filters.", "success")
+    flash(_("View saved: the queue opens with these filters."), "success")
     return redirect(url_for("staff.queue"))
 
 
@@ -112,7 +115,7 @@ def queue_csv():
     """The metadata of every case these filters show, as CSV (no content; audited)."""
     form = _queue_form(request.form)
     if not form.validate():
-        flash("Correct the filters before exporting.", "error")
+        flash(_("Correct the filters before exporting."), "error")
         return redirect(url_for("staff.queue"))
     rows = queue_export.queue_export(db.session, current_user, form.wanted())
     access_log.record_queue_export(db.session, current_user, form.kept(), len(rows))
@@ -156,7 +159,7 @@ def case_action(case_id: str, action: str):
     except (BelongError, StaleDataError) as exc:
         db.session.rollback()
         stale = not isinstance(exc, BelongError)
-        flash(STALE if stale else str(exc), "error")
+        flash(str(STALE) if stale else str(exc), "error")
         status = 409 if stale or isinstance(exc, Conflict) else 400
         return render_case(_case(case_id), status, **{action: form})
     dispatch(current_app._get_current_object())
@@ -198,7 +201,7 @@ def settings():
         if current_user.staff_role is Role.PEER_SUPPORTER:
             peer.set_offers(db.session, current_user, frozenset(form.offers.data or []))
         db.session.commit()
-        flash("Your notification setting is saved.", "success")
+        flash(_("Your notification setting is saved."), "success")
         return redirect(url_for("staff.settings"))
     return render_template("staff/settings.html", form=form,
                            is_peer=current_user.staff_role is Role.PEER_SUPPORTER)

@@ -26,6 +26,7 @@ class SchoolFace:
     slug: str
     name: str
     urgent_contact: str
+    urgent_contact_cy: str = ""  # the same in Welsh ("" when the school has not given it)
 
 
 # What this process last saw of each school (a handful of rows, public text only).
@@ -37,7 +38,8 @@ def school_or_404(slug: str) -> School:
     school = db.session.scalar(select(School).where(School.slug == slug))
     if school is None:
         abort(404)
-    _faces[slug] = SchoolFace(school.slug, school.name, school.urgent_contact or "")
+    _faces[slug] = SchoolFace(school.slug, school.name, school.urgent_contact or "",
+                              school.urgent_contact_cy or "")
     return school
 
 

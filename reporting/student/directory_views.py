@@ -6,10 +6,12 @@ Only GET forms without a CSRF token, so browsing the directory never sets a cook
 from __future__ import annotations
 
 from flask import render_template, request
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import RadioField, SelectMultipleField, ValidationError
 from wtforms.fields.choices import SelectChoice
 
+from reporting.domain import words
 from reporting.domain.directory import KIND_LABELS, TAG_LABELS, label_of
 from reporting.extensions import db
 from reporting.models import School
@@ -17,6 +19,7 @@ from reporting.services import directory, suggestions
 from reporting.student import bp, school_or_404
 
 bp.add_app_template_global(label_of, "support_label")  # for entries on any page
+bp.add_app_template_global(words.day_month_year, "day_month_year")  # "2 Rhagfyr 2026"
 
 
 class FilterSupportForm(FlaskForm):
@@ -26,17 +29,17 @@ class FilterSupportForm(FlaskForm):
         csrf = False
 
     tag = SelectMultipleField(
-        "Who is it for?", validate_choice=False,
+        _l("Who is it for?"), validate_choice=False,
         choices=[SelectChoice(value, label) for value, label in TAG_LABELS.items()],
-        description="Tick any that apply to you. Services open to every student are always "
-                    "shown too.")
-    kind = RadioField("What kind of support?", default="", choices=[
-        SelectChoice("", "Any kind"),
+        description=_l("Tick any that apply to you. Services open to every student are "
+                       "always shown too."))
+    kind = RadioField(_l("What kind of support?"), default="", choices=[
+        SelectChoice("", _l("Any kind")),
         *(SelectChoice(value, label) for value, label in KIND_LABELS.items())])
 
     def validate_tag(self, field: SelectMultipleField) -> None:
         if set(field.data or ()) - set(TAG_LABELS):
-            raise ValidationError("Choose from the list.")
+            raise ValidationError(_l("Choose from the list."))
 
 
 def support_page(school: School):

@@ -16,6 +16,9 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
@@ -44,19 +47,19 @@ from reporting.student.report_form import channel_kinds
 from reporting.student.uploads import clean_uploads
 
 DELETED = "deleted"  # the flashed word that lets the 'deleted' page show once
-LOST = ("That receipt does not match a report here. Check each group of four and try again. If "
-        "the receipt is lost, nobody can open the report for you: you can make a new report, "
-        "or contact support directly.")
+LOST = _l("That receipt does not match a report here. Check each group of four and try again. "
+          "If the receipt is lost, nobody can open the report for you: you can make a new "
+          "report, or contact support directly.")
 
 
 class DeleteReportForm(FlaskForm):
     """Delete the report for good, after saying so explicitly."""
 
-    confirm = BooleanField("I understand that my report, its messages and files will be "
-                           "deleted for good, and nobody can bring them back",
+    confirm = BooleanField(_l("I understand that my report, its messages and files will be "
+                              "deleted for good, and nobody can bring them back"),
                            id="delete-confirm",  # the withdraw form's box is 'confirm'
-                           validators=[DataRequired("Tick the box to confirm you want your "
-                                                    "report deleted for good.")])
+                           validators=[DataRequired(_l("Tick the box to confirm you want your "
+                                                       "report deleted for good."))])
 
 
 def _receipt_limit() -> str:
@@ -87,7 +90,7 @@ def _page(school: School, case: Case, keys: Keys, notice: str = "", **forms):
              "delete_form": DeleteReportForm(formdata=None),
              "consent_form": ConsentForm(formdata=None), **forms}
     if case.kind == "peer_connection":
-        forms["withdraw_form"].confirm.label.text = "I want to end this conversation"
+        forms["withdraw_form"].confirm.label.text = _("I want to end this conversation")
     return render_template("student/your_report.html", school=school,
                            view=followup.reporter_view(case, keys), notice=notice,
                            suggestions=suggestions.for_identities(
@@ -167,7 +170,7 @@ def act_on_report(slug: str, action: str):
         db.session.commit()
     except (BelongError, StaleDataError) as exc:
         db.session.rollback()
-        message = str(exc) if isinstance(exc, BelongError) else (
+        message = str(exc) if isinstance(exc, BelongError) else _(
             "Your report changed while this page was open, so nothing was saved. What you "
             "typed is still here: please send it again.")
         if (held := _held(school)) is None:  # deleted meanwhile (a second click on Delete)
@@ -195,41 +198,42 @@ def report_deleted(slug: str):
 
 def _reply(case: Case, keys: Keys, form: ReplyForm) -> str:
     followup.reply(db.session, case, keys, form.message.data)
-    return "Your message has been sent."
+    return _("Your message has been sent.")
 
 
 def _files(case: Case, keys: Keys, form: FilesForm) -> str:
     files, errors = clean_uploads(form.files.data, already=len(case.report.evidence))
     if errors or not files:
-        raise BelongError(" ".join(errors) or "Choose at least one file.")
+        raise BelongError(" ".join(str(error) for error in errors)
+                          or _("Choose at least one file."))
     followup.add_files(db.session, case, keys, list(files),
                        current_app.config["EVIDENCE_MAX_FILES"])
-    return f"{len(files)} file{'s' if len(files) > 1 else ''} added."
+    return ngettext("%(num)d file added.", "%(num)d files added.", len(files))
 
 
 def _sharing(case: Case, keys: Keys, form: SharingForm) -> str:
     followup.change_sharing(db.session, case, keys, channel_kinds(form.share_identity_with.data))
-    return "Your choice about sharing your name has been saved."
+    return _("Your choice about sharing your name has been saved.")
 
 
 def _consent(case: Case, keys: Keys, form: ConsentForm) -> str:
     request = next((r for r in case.consent_requests if str(r.id) == form.request_id.data), None)
     if request is None:
-        raise BelongError("That request is no longer open.")
+        raise BelongError(_("That request is no longer open."))
     approve = form.decision.data == "approve"
     rerouting.decide_consent(db.session, case, keys, request, approve)
-    return ("Thank you. Your report has moved to the team you agreed to." if approve
-            else "Thank you. Your report stays where it is.")
+    return (_("Thank you. Your report has moved to the team you agreed to.") if approve
+            else _("Thank you. Your report stays where it is."))
 
 
 def _withdraw(case: Case, keys: Keys, form: WithdrawForm) -> str:
     followup.withdraw(db.session, case)
-    return "Your report has been withdrawn."
+    return _("Your report has been withdrawn.")
 
 
 def _delete(case: Case, keys: Keys, form: DeleteReportForm) -> str:
     retention.delete_on_request(db.session, case)
-    return "Your report has been deleted."
+    return _("Your report has been deleted.")
 
 
 ACTIONS = {"reply": (ReplyForm, _reply), "files": (FilesForm, _files),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -23,9 +24,10 @@ from reporting.validators import Printable
 class ReturnForm(FlaskForm):
     """The receipt, typed or pasted."""
 
-    receipt = StringField("Your receipt", validators=[
-        DataRequired("Enter your receipt, for example K7QF-9XM2-P4TD-W8HN-3RCV."),
-        Length(max=64, message="A receipt is 20 letters and numbers, with or without dashes."),
+    receipt = StringField(_l("Your receipt"), validators=[
+        DataRequired(_l("Enter your receipt, for example K7QF-9XM2-P4TD-W8HN-3RCV.")),
+        Length(max=64, message=_l("A receipt is 20 letters and numbers, with or without "
+                                  "dashes.")),
         Printable(),
     ])
 
@@ -33,48 +35,49 @@ class ReturnForm(FlaskForm):
 class ReceiptKeptForm(FlaskForm):
     """'I have kept my receipt' (the receipt itself stays in the session until then)."""
 
-    kept = BooleanField("I have saved my receipt somewhere safe", validators=[
-        DataRequired("Tick the box once your receipt is saved. Without it, nobody can open "
-                     "your report again.")])
+    kept = BooleanField(_l("I have saved my receipt somewhere safe"), validators=[
+        DataRequired(_l("Tick the box once your receipt is saved. Without it, nobody can "
+                        "open your report again."))])
 
 
 class ReplyForm(FlaskForm):
     """A message to the people handling the report."""
 
-    message = TextAreaField("Your message", validators=[
-        DataRequired("Write your message first."),
-        Length(max=MESSAGE_MAX, message=f"Keep a message under {MESSAGE_MAX:,} characters."),
+    message = TextAreaField(_l("Your message"), validators=[
+        DataRequired(_l("Write your message first.")),
+        Length(max=MESSAGE_MAX, message=_l("Keep a message under %(max)s characters.",
+                                           max=f"{MESSAGE_MAX:,}")),
         Printable(allow_newlines=True)])
 
 
 class FilesForm(FlaskForm):
     """More evidence."""
 
-    files = MultipleFileField("Add files")
+    files = MultipleFileField(_l("Add files"))
 
 
 class SharingForm(FlaskForm):
     """Who may see the student's name and contact details."""
 
-    share_identity_with = Checkboxes("Who may see your name and contact details?",
+    share_identity_with = Checkboxes(_l("Who may see your name and contact details?"),
                                      choices=CHANNELS)
 
 
 class WithdrawForm(FlaskForm):
     """Withdraw the report, after saying so explicitly."""
 
-    confirm = BooleanField("I want to withdraw this report", validators=[
-        DataRequired("Tick the box to confirm you want to withdraw your report.")])
+    confirm = BooleanField(_l("I want to withdraw this report"), validators=[
+        DataRequired(_l("Tick the box to confirm you want to withdraw your report."))])
 
 
 class ConsentForm(FlaskForm):
     """The student's answer to a request to move their report to another team."""
 
     request_id = HiddenField(validators=[DataRequired()])
-    decision = RadioField("Do you agree to this move?", choices=[
-        SelectChoice("approve", "Yes, move my report to that team"),
-        SelectChoice("decline", "No, keep it where it is")],
-        validators=[InputRequired("Choose yes or no.")])
+    decision = RadioField(_l("Do you agree to this move?"), choices=[
+        SelectChoice("approve", _l("Yes, move my report to that team")),
+        SelectChoice("decline", _l("No, keep it where it is"))],
+        validators=[InputRequired(_l("Choose yes or no."))])
 
 
 class LeaveForm(FlaskForm):

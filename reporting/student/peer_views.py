@@ -6,6 +6,7 @@ import logging
 import secrets
 
 from flask import Response, current_app, render_template, request
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy.exc import IntegrityError
 from wtforms import HiddenField, TextAreaField
@@ -25,8 +26,8 @@ from reporting.student.report_views import EXPIRED, LIMITED, NOT_SENT, sent_alre
 from reporting.validators import Printable
 
 log = logging.getLogger("belong")
-NOT_SAVED = ("We could not send your request just now, and nothing was stored. What you "
-             "chose is still here: please try again in a minute or two.")
+NOT_SAVED = _l("We could not send your request just now, and nothing was stored. What you "
+               "chose is still here: please try again in a minute or two.")
 
 
 class PeerRequestForm(FlaskForm):
@@ -34,12 +35,13 @@ class PeerRequestForm(FlaskForm):
 
     submission_id = HiddenField()
     repeats = HiddenField()  # see ReportForm.repeats
-    tags = Checkboxes("I would like to talk to someone who shares:", choices=[
+    tags = Checkboxes(_l("I would like to talk to someone who shares:"), choices=[
         SelectChoice(value, label) for value, label in PEER_TAGS.items()],
-        validators=[InputRequired("Choose at least one.")])
-    message = TextAreaField("Anything you would like them to know first (optional)",
-                            validators=[Length(max=2000, message="Keep it under 2,000 "
-                                               "characters."), Printable(allow_newlines=True)])
+        validators=[InputRequired(_l("Choose at least one."))])
+    message = TextAreaField(_l("Anything you would like them to know first (optional)"),
+                            validators=[Length(max=2000, message=_l("Keep it under 2,000 "
+                                                                    "characters.")),
+                                        Printable(allow_newlines=True)])
 
 
 def _limited(_limit) -> Response:

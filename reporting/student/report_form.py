@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -60,7 +61,7 @@ def pick(enum) -> list[SelectChoice]:
     return options(answers.choices(enum))
 
 
-RATHER_NOT_SAY = SelectChoice(NOT_SAID, "I'd rather not say")
+RATHER_NOT_SAY = SelectChoice(NOT_SAID, _l("I'd rather not say"))
 CHANNELS = options([(kind.value, label) for kind, label in CHANNEL_LABELS.items()])
 
 
@@ -74,61 +75,68 @@ class ReportForm(FlaskForm):
     # The submission id of an earlier copy whose receipt never reached the student: this
     # send repeats it (reporting/student/issued.py).
     repeats = HiddenField()
-    safe = RadioField("Are you safe right now?", choices=options([
-        ("yes", "Yes, I am safe right now"), ("no", "No, I am not safe right now")]),
-        validators=[InputRequired("Tell us whether you are safe right now.")])
-    narrative = TextAreaField("What happened?", validators=[
-        InputRequired("Tell us what happened, in your own words."),
+    safe = RadioField(_l("Are you safe right now?"), choices=options([
+        ("yes", _l("Yes, I am safe right now")), ("no", _l("No, I am not safe right now"))]),
+        validators=[InputRequired(_l("Tell us whether you are safe right now."))])
+    narrative = TextAreaField(_l("What happened?"), validators=[
+        InputRequired(_l("Tell us what happened, in your own words.")),
         Length(max=answers.NARRATIVE_MAX,
-               message=f"Keep this under {answers.NARRATIVE_MAX:,} characters."),
+               message=_l("Keep this under %(max)s characters.",
+                          max=f"{answers.NARRATIVE_MAX:,}")),
         Printable(allow_newlines=True)])
     occurred_kind = RadioField(QUESTIONS["occurred"], choices=pick(When),
-                               validators=[InputRequired("Tell us roughly when it happened.")])
-    occurred_date = StringField("Date", validators=[Optional(), Length(max=10)])
-    occurred_month = StringField("Month", validators=[Optional(), Length(max=7)])
+                               validators=[InputRequired(_l("Tell us roughly when it "
+                                                            "happened."))])
+    occurred_date = StringField(_l("Date"), validators=[Optional(), Length(max=10)])
+    occurred_month = StringField(_l("Month"), validators=[Optional(), Length(max=7)])
     setting = RadioField(QUESTIONS["setting"], choices=pick(Setting),
-                         validators=[InputRequired("Choose where it happened.")])
+                         validators=[InputRequired(_l("Choose where it happened."))])
     # The school's current providers, set by offer_providers (report_views.py); checked
     # against them, so another school's, a retired one or nonsense gets a clear message.
     provider = RadioField(PROVIDER_QUESTION, default=NOT_SAID, choices=[RATHER_NOT_SAY],
                           validate_choice=False, validators=[Optional()])
     responsible = RadioField(QUESTIONS["responsible"], choices=pick(Responsible),
-                             validators=[InputRequired("Choose who was responsible, or 'I don't "
-                                                   "know'.")])
+                             validators=[InputRequired(_l("Choose who was responsible, or 'I "
+                                                          "don't know'."))])
     works_in = RadioField(ALSO_ASKED["works_in"],
-                          default="", choices=[SelectChoice("", "No, or I don't know"), *CHANNELS],
+                          default="", choices=[SelectChoice("", _l("No, or I don't know")),
+                                               *CHANNELS],
                           validators=[Optional()])
     grounds = Checkboxes(QUESTIONS["grounds"], choices=pick(Ground),
-                         validators=[InputRequired("Choose at least one, or 'Something else'.")])
+                         validators=[InputRequired(_l("Choose at least one, or 'Something "
+                                                      "else'."))])
     other_ground = StringField(ALSO_ASKED["other_ground"], validators=[
         Length(max=answers.OTHER_GROUND_MAX,
-               message=f"Keep this under {answers.OTHER_GROUND_MAX} characters."),
+               message=_l("Keep this under %(max)s characters.",
+                          max=answers.OTHER_GROUND_MAX)),
         Printable()])
     impact = RadioField(QUESTIONS["impact"], choices=pick(Impact),
-                        validators=[InputRequired("Choose how much it is affecting you.")])
+                        validators=[InputRequired(_l("Choose how much it is affecting you."))])
     urgency = RadioField(QUESTIONS["urgency"], choices=pick(Urgency),
-                         validators=[InputRequired("Choose how soon you would like a reply.")])
+                         validators=[InputRequired(_l("Choose how soon you would like a "
+                                                      "reply."))])
     wants = Checkboxes(QUESTIONS["wants"], choices=pick(Want),
-                       validators=[InputRequired("Choose at least one.")])
-    identity = RadioField("Do you want to give your name?", choices=options([
-        ("anonymous", "No, stay anonymous"), ("named", "Yes, give my name")]),
-        validators=[InputRequired("Choose whether to give your name.")])
-    name = StringField("Your name", validators=[
+                       validators=[InputRequired(_l("Choose at least one."))])
+    identity = RadioField(_l("Do you want to give your name?"), choices=options([
+        ("anonymous", _l("No, stay anonymous")), ("named", _l("Yes, give my name"))]),
+        validators=[InputRequired(_l("Choose whether to give your name."))])
+    name = StringField(_l("Your name"), validators=[
         Length(max=answers.NAME_MAX), Printable()])
-    student_id = StringField("Student number (optional)", validators=[
+    student_id = StringField(_l("Student number (optional)"), validators=[
         Length(max=answers.STUDENT_ID_MAX), Printable()])
-    contact = StringField("Email or phone (optional)", validators=[
+    contact = StringField(_l("Email or phone (optional)"), validators=[
         Length(max=answers.CONTACT_MAX), Printable()])
-    notify_me = BooleanField("Email me when there is a reply. The email says only that a "
-                             "reply is waiting, never what it says.")
-    share_identity_with = Checkboxes("Who may see your name and contact details?",
+    notify_me = BooleanField(_l("Email me when there is a reply. The email says only that a "
+                                "reply is waiting, never what it says."))
+    share_identity_with = Checkboxes(_l("Who may see your name and contact details?"),
                                      choices=CHANNELS, validators=[Optional()])
-    chosen_channel = RadioField("Who should handle your report?", choices=CHANNELS,
-                                validators=[InputRequired("Choose who should handle your report.")])
+    chosen_channel = RadioField(_l("Who should handle your report?"), choices=CHANNELS,
+                                validators=[InputRequired(_l("Choose who should handle your "
+                                                             "report."))])
     # The second team the review step told the student would share the report, if any:
     # the report is never shared with a team the student was not shown.
     also_shown = HiddenField()
-    files = MultipleFileField("Files (optional)")
+    files = MultipleFileField(_l("Files (optional)"))
 
     # None: the school's list could not be read (the database is gone), so nothing is
     # refused for it; the send itself checks again.
@@ -157,18 +165,18 @@ class ReportForm(FlaskForm):
 
     def validate_other_ground(self, field) -> None:
         if Ground.OTHER in (self.grounds.data or []) and not (field.data or "").strip():
-            raise ValidationError("Tell us briefly what 'something else' is.")
+            raise ValidationError(_l("Tell us briefly what 'something else' is."))
 
     def validate_notify_me(self, field) -> None:
         if field.data and (self.identity.data != "named"
                            or one_address(self.contact.data) is None):
-            raise ValidationError("To get reply emails, give your name and an email address "
-                                  "above (one address, like name@example.ac.uk), or untick "
-                                  "this.")
+            raise ValidationError(_l("To get reply emails, give your name and an email "
+                                     "address above (one address, like name@example.ac.uk), "
+                                     "or untick this."))
 
     def validate_name(self, field) -> None:
         if self.identity.data == "named" and not (field.data or "").strip():
-            raise ValidationError("Enter your name, or choose to stay anonymous.")
+            raise ValidationError(_l("Enter your name, or choose to stay anonymous."))
 
 
 def parse_date(text: str | None) -> date:
@@ -176,9 +184,10 @@ def parse_date(text: str | None) -> date:
     try:
         value = date.fromisoformat((text or "").strip())
     except ValueError:
-        raise ValidationError("Enter the date as day, month and year, like 2026-03-14.") from None
+        raise ValidationError(_l("Enter the date as day, month and year, like "
+                                 "2026-03-14.")) from None
     if not date(1990, 1, 1) <= value <= date.today():
-        raise ValidationError("The date must be in the past.")
+        raise ValidationError(_l("The date must be in the past."))
     return value
 
 
@@ -190,9 +199,9 @@ def parse_month(text: str | None) -> date:
     except ValueError:
         value = None
     if value is None:
-        raise ValidationError("Enter the month as year and month, like 2026-03.")
+        raise ValidationError(_l("Enter the month as year and month, like 2026-03."))
     if not date(1990, 1, 1) <= value <= date.today():
-        raise ValidationError("The month must be in the past.")
+        raise ValidationError(_l("The month must be in the past."))
     return value
 
 
@@ -206,14 +215,15 @@ class Step:
 
 
 STEPS = (
-    Step("safety", "Are you safe?", ("safe",)),
-    Step("what", "What happened", ("narrative", "occurred_kind", "occurred_date",
-                                   "occurred_month", "setting", "provider", "responsible",
-                                   "works_in")),
-    Step("about", "What it was about", ("grounds", "other_ground", "impact", "urgency")),
-    Step("wishes", "What you would like", ("wants", "identity", "name", "student_id",
-                                           "contact", "notify_me", "share_identity_with")),
-    Step("review", "Check and send", ("chosen_channel", "files")),
+    Step("safety", _l("Are you safe?"), ("safe",)),
+    Step("what", _l("What happened"), ("narrative", "occurred_kind", "occurred_date",
+                                       "occurred_month", "setting", "provider",
+                                       "responsible", "works_in")),
+    Step("about", _l("What it was about"), ("grounds", "other_ground", "impact", "urgency")),
+    Step("wishes", _l("What you would like"), ("wants", "identity", "name", "student_id",
+                                               "contact", "notify_me",
+                                               "share_identity_with")),
+    Step("review", _l("Check and send"), ("chosen_channel", "files")),
 )
 STEP_NAMES = [step.name for step in STEPS]
 

@@ -5,8 +5,11 @@ from __future__ import annotations
 import logging
 import secrets
 from collections.abc import Callable
+from dataclasses import replace
 
 from flask import Response, current_app, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -14,6 +17,7 @@ from reporting.domain.errors import Conflict
 from reporting.domain.placements import ProviderNotFound
 from reporting.domain.report import NARRATIVE_MAX
 from reporting.extensions import csrf, db, limiter
+from reporting.i18n import language
 from reporting.models import Case, School
 from reporting.services import placements, suggestions
 from reporting.services.delivery import dispatch
@@ -45,25 +49,40 @@ from reporting.student.report_form import (
 )
 from reporting.student.uploads import clean_uploads
 
-EXPIRED = ("This page was open for a long time, so for your safety please press the button "
-           "again. Your answers are still here.")
-ALREADY_SENT = ("This {what} was already sent, and you kept its receipt: use it to read "
-                "replies. To tell us something new, send a new one.")
-STORED_NOT_SHOWN = (
-    "Your {what} reached the team, but the page with its receipt did not reach you, and a "
-    "receipt cannot be shown twice. The team will still read your {what}. If you want to "
-    "read their replies or add to it, press \u201cSend it again\u201d: you will get a new "
-    "receipt, and the team will see that it repeats the first. Your answers are still here.")
-KEEP_AGAIN = ("This page was open for a long time, so for your safety please tick the box "
-              "and press Continue again. Your receipt is still here.")
-NOT_SAVED = ("We could not save your report just now, and nothing was stored. Your answers "
-             "are still here: please try again in a minute or two.")
-NOT_SENT = ("That did not go through. Your answers are still here: please press the button "
-            "again.")
-CHECK_ANSWERS = ("Some answers on this page did not reach us. Please check them: everything "
-                 "else you told us is still here.")
-LIMITED = ("Belong is receiving a lot from your connection just now, so this step was not "
-           "sent. Your answers are still here: wait a minute, then press the button again.")
+EXPIRED = _l("This page was open for a long time, so for your safety please press the "
+             "button again. Your answers are still here.")
+# By what was sent: a report, or a peer request (one sentence each, for translation).
+ALREADY_SENT = {
+    "report": _l("This report was already sent, and you kept its receipt: use it to read "
+                 "replies. To tell us something new, send a new one."),
+    "request": _l("This request was already sent, and you kept its receipt: use it to read "
+                  "replies. To tell us something new, send a new one."),
+}
+STORED_NOT_SHOWN = {
+    "report": _l(
+        "Your report reached the team, but the page with its receipt did not reach you, and "
+        "a receipt cannot be shown twice. The team will still read your report. If you want "
+        "to read their replies or add to it, press \u201cSend it again\u201d: you will get a "
+        "new receipt, and the team will see that it repeats the first. Your answers are "
+        "still here."),
+    "request": _l(
+        "Your request reached the team, but the page with its receipt did not reach you, and "
+        "a receipt cannot be shown twice. The team will still read your request. If you want "
+        "to read their replies or add to it, press \u201cSend it again\u201d: you will get a "
+        "new receipt, and the team will see that it repeats the first. Your answers are "
+        "still here."),
+}
+KEEP_AGAIN = _l("This page was open for a long time, so for your safety please tick the box "
+                "and press Continue again. Your receipt is still here.")
+NOT_SAVED = _l("We could not save your report just now, and nothing was stored. Your "
+               "answers are still here: please try again in a minute or two.")
+NOT_SENT = _l("That did not go through. Your answers are still here: please press the "
+              "button again.")
+CHECK_ANSWERS = _l("Some answers on this page did not reach us. Please check them: "
+                   "everything else you told us is still here.")
+LIMITED = _l("Belong is receiving a lot from your connection just now, so this step was not "
+             "sent. Your answers are still here: wait a minute, then press the button "
+             "again.")
 log = logging.getLogger("belong")
 
 
@@ -114,6 +133,8 @@ def _target(form: ReportForm, step: Step) -> Step | None:
     index = STEPS.index(step)
     if action == "back":
         return STEPS[max(index - 1, 0)]
+    if action == "stay":  # the language button: the same step, in the other language
+        return step
     if action.startswith("change:"):
         wanted = step_named(action.removeprefix("change:"))
         return wanted if STEPS.index(wanted) <= index else None
@@ -162,12 +183,14 @@ def _send(school: School | SchoolFace, form: ReportForm, step: Step):
         return render_step(school, form, step, NOT_SAVED, status=503)
     files, errors = clean_uploads(form.files.data)
     if errors:
-        form.files.errors = [*errors, "Your other answers are kept: choose the files again."]
+        form.files.errors = [*errors, _("Your other answers are kept: choose the files "
+                                        "again.")]
         return render_step(school, form, step)
     sealed = (seal_address(current_app.config, form.contact.data.strip())
               if form.notify_me.data else None)
     try:
-        submitted = submit_report(db.session, school, to_draft(form, files, sealed),
+        draft = replace(to_draft(form, files, sealed), language=language())  # for emails
+        submitted = submit_report(db.session, school, draft,
                                   form.submission_id.data or None, form.repeats.data or None)
         db.session.commit()
     except ProviderNotFound as exc:  # retired while the student wrote, or made up
@@ -211,10 +234,10 @@ def sent_already(form, again: Callable[[str], object], what: str = "report"):
         return redirect(url_for("student.receipt", slug=request.view_args["slug"],
                                 handle=earlier.handle), 303)
     if earlier:
-        return again(ALREADY_SENT.format(what=what))
+        return again(ALREADY_SENT[what])
     form.repeats.data = form.submission_id.data
     form.submission_id.data = secrets.token_urlsafe(24)
-    return again(STORED_NOT_SHOWN.format(what=what))
+    return again(STORED_NOT_SHOWN[what])
 
 
 def _receipt_page(slug: str, sent: Sent, form: ReceiptKeptForm):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import current_app
+from flask_babel import ngettext
 from werkzeug.datastructures import FileStorage
 
 from reporting.domain.evidence import RejectedFile
@@ -16,7 +17,8 @@ def clean_uploads(files: list[FileStorage] | None, already: int = 0) -> tuple[
     chosen = [f for f in files or [] if isinstance(f, FileStorage) and f.filename]
     limit = current_app.config["EVIDENCE_MAX_FILES"]
     if already + len(chosen) > limit:
-        return (), [f"You can add at most {limit} files to a report."]
+        return (), [ngettext("You can add at most %(num)d file to a report.",
+                             "You can add at most %(num)d files to a report.", limit)]
     good, errors = [], []
     for storage in chosen:
         try:

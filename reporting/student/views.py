@@ -6,6 +6,7 @@ from flask import current_app, redirect, render_template, session
 from sqlalchemy import select
 
 from reporting.extensions import db
+from reporting.i18n import language
 from reporting.models import School
 from reporting.services.pack import you_said
 from reporting.student import bp, school_or_404
@@ -43,6 +44,8 @@ def support(slug: str):
 
 @bp.route("/exit")
 def quick_exit():
-    """Leave this site quickly: forget the session and go somewhere neutral."""
+    """Leave this site quickly: forget the session and go somewhere neutral (in Welsh, for a
+    student reading in Welsh, by the link's ?lang=cy or their browser's language)."""
     session.clear()
-    return redirect(current_app.config["QUICK_EXIT_URL"])
+    welsh = language() == "cy"
+    return redirect(current_app.config["QUICK_EXIT_URL_CY" if welsh else "QUICK_EXIT_URL"])

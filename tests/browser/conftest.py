@@ -12,9 +12,15 @@ import threading
 import pyotp
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from sqlalchemy import select
 from werkzeug.serving import make_server
 
+from reporting.domain.cases import Action
+from reporting.models import Case
+from reporting.services.casework import post_staff_message, staff_keys, transition
+from reporting.services.reports import open_receipt
 from tests.mailbox import inline_mail, smtp  # noqa: F401 (fixtures: a real SMTP server)
+from tests.services.test_reports import private_key
 
 CHROMIUM = os.environ.get("BELONG_CHROMIUM", "/usr/bin/chromium")
 NARROW = {"width": 320, "height": 256}  # 1280 x 1024 at 400% zoom
@@ -157,13 +163,29 @@ def pick(page, selector: str, value: str) -> None:
     raise AssertionError(f"no {value} in {selector} reachable with the arrow keys")
 
 
+def ask_the_student(session, school, officer, receipt: str, text: str) -> None:
+    """The officer acknowledges and starts the report `receipt` opens, then asks its student
+    `text` (what the student reads on coming back)."""
+    report = open_receipt(session, school, receipt).report
+    case = session.scalar(select(Case).where(Case.report_id == report.id))
+    keys = staff_keys(session, officer, private_key(officer), case)
+    for action in (Action.ACKNOWLEDGE, Action.START):
+        transition(session, case, action, actor_kind="staff", actor_id=officer.id)
+    post_staff_message(session, officer, keys, case, text, ask_reporter=True)
+    session.commit()
+
+
 def walk_to_review(page, narrative: str, safe: str = "yes", slug: str = "northfield",
-                   works_in: str = "") -> None:
+                   works_in: str = "", say=lambda words: words,
+                   on_each_step=lambda page: None) -> None:
     """Open the report form and answer every step by keyboard, up to the review step (saying
-    the person may work in a team, if `works_in` names one)."""
+    the person may work in a team, if `works_in` names one). `say` gives a button's words in
+    the page's language; `on_each_step(page)` runs on every step shown (a check, say)."""
     page.goto(f"/s/{slug}/report")
+    on_each_step(page)
     choose(page, "safe", safe)
-    press_button(page, "Continue")
+    press_button(page, say("Continue"))
+    on_each_step(page)
     tab_to(page, "#narrative")
     page.keyboard.type(narrative)
     choose(page, "occurred_kind", "period")
@@ -171,12 +193,15 @@ def walk_to_review(page, narrative: str, safe: str = "yes", slug: str = "northfi
     choose(page, "responsible", "clinician")
     if works_in:
         choose(page, "works_in", works_in)
-    press_button(page, "Continue")
+    press_button(page, say("Continue"))
+    on_each_step(page)
     tick(page, "grounds", "race")
     choose(page, "impact", "some")
     choose(page, "urgency", "medium")
-    press_button(page, "Continue")
+    press_button(page, say("Continue"))
+    on_each_step(page)
     tick(page, "wants", "support")
     choose(page, "identity", "anonymous")
-    press_button(page, "Continue")
-    page.wait_for_selector("text=Step 5 of 5")
+    press_button(page, say("Continue"))
+    page.wait_for_selector("input[name='step'][value='review']", state="attached")
+    on_each_step(page)

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
-
-from reporting.domain.cases import Action
 from reporting.domain.roles import Role
-from reporting.models import Case
-from reporting.services.casework import post_staff_message, staff_keys, transition
-from reporting.services.reports import open_receipt
 from tests import factories
-from tests.browser.conftest import assert_accessible, choose, press_button, tab_to, tick
-from tests.services.test_reports import private_key
+from tests.browser.conftest import (
+    ask_the_student,
+    assert_accessible,
+    choose,
+    press_button,
+    tab_to,
+    tick,
+)
 
 
 def test_anonymous_report_with_a_file_then_reply_and_withdraw(page, session, school, tmp_path):
@@ -69,14 +69,7 @@ def test_anonymous_report_with_a_file_then_reply_and_withdraw(page, session, sch
     page.wait_for_selector("h1:has-text('What happens next')")
     assert_accessible(page)
 
-    report = open_receipt(session, school, receipt).report
-    case = session.scalar(select(Case).where(Case.report_id == report.id))
-    keys = staff_keys(session, officer, private_key(officer), case)
-    transition(session, case, Action.ACKNOWLEDGE, actor_kind="staff", actor_id=officer.id)
-    transition(session, case, Action.START, actor_kind="staff", actor_id=officer.id)
-    post_staff_message(session, officer, keys, case, "Thank you. Could we meet on Tuesday?",
-                       ask_reporter=True)
-    session.commit()
+    ask_the_student(session, school, officer, receipt, "Thank you. Could we meet on Tuesday?")
 
     press_button(page, "Return with your receipt")
     page.wait_for_url("**/return")

@@ -464,6 +464,20 @@ def test_sqlite_files_and_the_instance_folder_must_be_owner_only(tmp_path):
     assert files.check_sqlite_files("postgresql+psycopg://db/belong") is None
 
 
+def test_an_uncompiled_catalogue_fails(tmp_path):
+    """Is a Welsh catalogue with no .mo (or an older one) a FAIL naming the command, and a
+    compiled one OK?"""
+    from reporting.i18n import compile_catalogues
+
+    source = tmp_path / "cy" / "LC_MESSAGES" / "messages.po"
+    source.parent.mkdir(parents=True)
+    source.write_text('msgid ""\nmsgstr ""\n"Language: cy\\n"\n\nmsgid "Back"\nmsgstr "Yn ôl"\n')
+    result = files.check_translations(tmp_path)
+    assert result.status is Status.FAIL and "compile-translations" in result.detail
+    compile_catalogues(tmp_path)
+    assert files.check_translations(tmp_path).status is Status.OK
+
+
 # --- mail ------------------------------------------------------------------------------
 
 def test_a_reachable_relay_passes_and_nothing_is_sent(smtp):  # noqa: F811 (fixture)

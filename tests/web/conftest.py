@@ -50,6 +50,14 @@ def clients(app, session, school, login_as):
     return made
 
 
+@pytest.fixture
+def volunteer(session, school):
+    """A role-model volunteer of the test school."""
+    user = factories.make_staff(session, school, Role.ROLE_MODEL, email="ade@test.example")
+    session.commit()
+    return user
+
+
 def routes(app):
     """Every rule as (endpoint, url, method); the ones that end sessions come last."""
     rules = sorted(app.url_map.iter_rules(), key=lambda r: r.endpoint in SESSION_ENDING)

@@ -86,6 +86,8 @@ EXPECTED: dict[str, dict[str, int]] = {
     "admin.directory_history": {**staff_area(ADMINS), "admin": 404, "other_school_admin": 404},
     "admin.directory_retire": {**staff_area(ADMINS), "admin": 400, "other_school_admin": 400},
     "admin.directory_past": staff_area(ADMINS),
+    # The school's urgent contact: both boxes may be empty (no contact), so an empty POST saves.
+    "admin.urgent_contact": {**staff_area(ADMINS), "admin": 302, "other_school_admin": 302},
     # Placement providers: none is named (rename 404); a POST with nothing in it is refused
     # (400), except the threshold, where empty means no alerts (302).
     "admin.placements_list": staff_area(ADMINS),

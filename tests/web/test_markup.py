@@ -3,8 +3,6 @@ its links lead to, and its forms sent back with nothing filled in (their error p
 
 from __future__ import annotations
 
-from urllib.parse import urljoin, urlsplit
-
 import pytest
 from sqlalchemy import select
 
@@ -20,7 +18,7 @@ from tests.conftest import post_form
 from tests.services.test_spaces import session_fields
 from tests.web.conftest import ROLES, SESSION_ENDING, URL_VALUES, routes
 from tests.web.markup import problems
-from tests.web.surface import Fields, endpoint_of
+from tests.web.walk import walk
 
 OLD_CASE_PAGE = """<form><label for="text">Message to the student</label>
 <textarea id="text" name="text"></textarea><input id="csrf_token" type="hidden"></form>
@@ -76,35 +74,6 @@ def _page_problems(where: str, response) -> list[str]:
     return [f"{where}: {problem}" for problem in problems(response.get_data(as_text=True))]
 
 
-def _walk(app, client, start: list[str]) -> list[str]:
-    """The problems of every page reached from `start` by links, then of every form on them
-    sent with only its hidden fields (the page it comes back to, errors and all)."""
-    urls = app.url_map.bind("localhost")
-    found, seen, todo, forms = [], set(), list(start), {}
-    while todo:
-        url = todo.pop(0)
-        if url in seen:
-            continue
-        seen.add(url)
-        response = client.get(url)
-        found += _page_problems(f"GET {url}", response)
-        page = Fields()
-        page.feed(response.get_data(as_text=True) if response.mimetype == "text/html" else "")
-        for href in page.links:
-            target = urlsplit(urljoin(url, href))._replace(fragment="")
-            if target.netloc in ("", "localhost") and endpoint_of(
-                    urls, target.path, "GET") not in (None, "static", *SESSION_ENDING):
-                todo.append(target._replace(scheme="", netloc="").geturl())
-        for (action, method, _), hidden in zip(page.forms, page.hidden, strict=True):
-            target = urljoin(url, action or url)
-            if method == "POST" and endpoint_of(urls, target, "POST") not in SESSION_ENDING:
-                forms.setdefault(target, hidden)
-    for target, hidden in forms.items():
-        found += _page_problems(f"POST {target} (from a page)",
-                                client.post(target, data=hidden, follow_redirects=True))
-    return found
-
-
 def test_every_page_has_one_id_one_label_one_control(app, reached):
     """On every page every role reaches, and every form's error page, is each id on one
     element, each label for a control on the page, no control named twice, and each
@@ -112,5 +81,5 @@ def test_every_page_has_one_id_one_label_one_control(app, reached):
     start = [url for endpoint, url, method in routes(app)
              if method == "GET" and endpoint not in SESSION_ENDING]
     found = [f"{role} {problem}" for role in ROLES
-             for problem in _walk(app, reached[role], start)]
+             for problem in walk(app, reached[role], start, _page_problems)]
     assert not found, "\n".join(found)

@@ -18,13 +18,6 @@ RECEIPT = re.compile(r'id="receipt"><strong>([0-9A-Z-]+)</strong>')
 
 
 @pytest.fixture
-def volunteer(session, school):
-    user = factories.make_staff(session, school, Role.ROLE_MODEL, email="ade@test.example")
-    session.commit()
-    return user
-
-
-@pytest.fixture
 def shown(session, school, volunteer):
     """The volunteer's approved profile."""
     admin = factories.make_staff(session, school, Role.ADMIN, email="boss@test.example")

@@ -5,17 +5,18 @@ from __future__ import annotations
 import unicodedata
 
 from reporting.domain.errors import BelongError
+from reporting.domain.words import N_
 
 NAME_MAX = 120
 THRESHOLD_MIN, THRESHOLD_MAX = 5, 1000  # below 5 an alert could point at one student
 NOT_SAID = ""  # the form's "I'd rather not say"
-NO_SUCH_PROVIDER = ("That placement provider is not on your school's list any more. Choose "
-                    "another, or \u201cI'd rather not say\u201d.")
+NO_SUCH_PROVIDER = N_("That placement provider is not on your school's list any more. Choose "
+                      "another, or \u201cI'd rather not say\u201d.")
 # The email says which kind of pattern rose, never which provider, setting or ground.
 ALERT_SUBJECTS = {
-    "provider": "Reports about one placement provider have risen this term",
-    "setting": "Reports about one setting have risen this term",
-    "ground": "Reports about one ground have risen this term",
+    "provider": N_("Reports about one placement provider have risen this term"),
+    "setting": N_("Reports about one setting have risen this term"),
+    "ground": N_("Reports about one ground have risen this term"),
 }
 
 
@@ -23,7 +24,7 @@ class InvalidProvider(BelongError):
     """A provider name or a threshold the school cannot keep; `problems` names the field."""
 
     def __init__(self, problems: dict[str, str]):
-        super().__init__(" ".join(problems.values()))
+        super().__init__(" ".join(map(str, problems.values())))
         self.problems = problems
 
 
@@ -35,20 +36,21 @@ def clean_name(text: str | None) -> str:
     """A provider's name, trimmed and with its spaces folded (raises InvalidProvider)."""
     name = " ".join(unicodedata.normalize("NFC", text or "").split())
     if not name:
-        raise InvalidProvider({"name": "Enter the provider's name."})
+        raise InvalidProvider({"name": N_("Enter the provider's name.")})
     if len(name) > NAME_MAX:
-        raise InvalidProvider({"name": f"Keep the name under {NAME_MAX} characters."})
+        raise InvalidProvider({"name": N_("Keep the name under %(max)s characters.") % {
+            "max": NAME_MAX}})
     if any(unicodedata.category(c).startswith("C") for c in name):
-        raise InvalidProvider({"name": "Use letters, numbers and punctuation only."})
+        raise InvalidProvider({"name": N_("Use letters, numbers and punctuation only.")})
     return name
 
 
 def check_threshold(value: int | None) -> int | None:
     """A term's alert threshold, or None for no alerts (raises InvalidProvider)."""
     if value is not None and not THRESHOLD_MIN <= value <= THRESHOLD_MAX:
-        raise InvalidProvider({"threshold": f"Choose a number from {THRESHOLD_MIN} to "
-                                            f"{THRESHOLD_MAX}, or leave it empty for no "
-                                            "alerts."})
+        raise InvalidProvider({"threshold": N_(
+            "Choose a number from %(min)s to %(max)s, or leave it empty for no alerts.") % {
+            "min": THRESHOLD_MIN, "max": THRESHOLD_MAX}})
     return value
 
 

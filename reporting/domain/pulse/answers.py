@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from reporting.domain.directory import TAG_LABELS
 from reporting.domain.errors import BelongError
 from reporting.domain.pulse.items import SCALE
+from reporting.domain.words import N_
 
 
 class InvalidAnswer(BelongError):
@@ -18,9 +19,11 @@ class AlreadyAnswered(BelongError):
     """This browser, or this form, has already answered this term."""
 
 
-CHANGED = "This pulse changed, or the page was altered. Nothing was saved: please answer again."
+CHANGED = N_("This pulse changed, or the page was altered. Nothing was saved: please answer "
+             "again.")
 SCALE_VALUES = frozenset(str(value) for value in SCALE)
-UNANSWERED = "Answer every statement, or leave the pulse: nothing is saved until you send it."
+UNANSWERED = N_("Answer every statement, or leave the pulse: nothing is saved until you send "
+                "it.")
 
 
 @dataclass(frozen=True)

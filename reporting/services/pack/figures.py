@@ -19,6 +19,7 @@ from reporting.domain.directory import zone
 from reporting.domain.disclosure import Cell
 from reporting.domain.roles import CHANNEL_LABELS
 from reporting.domain.terms import SEASONS, Term, recent, term_at
+from reporting.domain.words import N_
 from reporting.models import CaseStat, School, SupportEntry, SupportRevision, YouSaid
 from reporting.models.base import utcnow
 from reporting.services import dashboard
@@ -28,9 +29,9 @@ from reporting.services.pulse import results as pulse
 from reporting.services.queries import channel_handlers
 from reporting.services.sla_settings import Targets, current_targets
 
-ROUTES = {"report": "Reports to a team", "peer_connection": "Requests to talk to a peer"}
-NO_HANDLERS = "no handlers"
-FEW_HANDLERS = "not shown (fewer than 5 handlers)"  # with the count, it would give theirs
+ROUTES = {"report": N_("Reports to a team"), "peer_connection": N_("Requests to talk to a peer")}
+NO_HANDLERS = N_("no handlers")
+FEW_HANDLERS = N_("not shown (fewer than 5 handlers)")  # with the count, it would give theirs
 
 
 @dataclass(frozen=True)
@@ -130,11 +131,11 @@ def _directory_changes(session: Session, school: School,
         if start <= revision.valid_from < end:
             changes.append(DirectoryChange(
                 revision.valid_from, revision.name,
-                "Added" if first[revision.entry_id] == revision.id else "Changed"))
+                N_("Added") if first[revision.entry_id] == revision.id else N_("Changed")))
         ended = revision.valid_to
         if ended is not None and start <= ended < end \
                 and (revision.entry_id, ended) not in starts:
-            changes.append(DirectoryChange(ended, revision.name, "Retired"))
+            changes.append(DirectoryChange(ended, revision.name, N_("Retired")))
     return sorted(changes, key=lambda c: (c.day, c.name))
 
 

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from reporting.domain.errors import BelongError
 from reporting.domain.roles import Role
+from reporting.domain.words import N_
 from reporting.models import StaffUser, YouSaid
 from reporting.models.base import utcnow
 from reporting.services import audit
@@ -39,14 +40,15 @@ def save(session: Session, admin: StaffUser, academic_year: str, body: str,
          publish: bool) -> YouSaid:
     """Write (or rewrite) the year's section; publish it, or take it back to a draft."""
     if admin.staff_role is not Role.ADMIN:
-        raise InvalidSection("Only an administrator writes 'You said, we did'.")
+        raise InvalidSection(N_("Only an administrator writes 'You said, we did'."))
     if not YEAR.fullmatch(academic_year or ""):
-        raise InvalidSection("Choose an academic year.")
+        raise InvalidSection(N_("Choose an academic year."))
     body = (body or "").strip()
     if len(body) > BODY_MAX:
-        raise InvalidSection(f"Keep it to {BODY_MAX} characters (it has {len(body)}).")
+        raise InvalidSection(N_("Keep it to %(max)s characters (it has %(count)s).") % {
+            "max": BODY_MAX, "count": len(body)})
     if publish and not body:
-        raise InvalidSection("Write what changed before you publish it.")
+        raise InvalidSection(N_("Write what changed before you publish it."))
     row = section(session, admin.school_id, academic_year)
     if row is None:
         row = YouSaid(school_id=admin.school_id, academic_year=academic_year)

@@ -15,12 +15,13 @@ from reporting.domain.placements import (
     clean_name,
 )
 from reporting.domain.roles import Role
+from reporting.domain.words import N_
 from reporting.models import PatternSettings, PlacementProvider, StaffUser
 from reporting.models.base import utcnow
 from reporting.services import audit
 
 Actor = StaffUser | str  # a signed-in admin, or a command such as "demo"
-TAKEN = "Your school's list already has a provider with this name."
+TAKEN = N_("Your school's list already has a provider with this name.")
 
 
 def _who(actor: Actor, school_id: int) -> str:
@@ -28,7 +29,7 @@ def _who(actor: Actor, school_id: int) -> str:
     if isinstance(actor, str):
         return actor
     if actor.school_id != school_id or actor.staff_role is not Role.ADMIN:
-        raise ProviderNotFound("There is no such provider in your school's list.")
+        raise ProviderNotFound(N_("There is no such provider in your school's list."))
     return f"staff:{actor.id}"
 
 
@@ -107,9 +108,9 @@ def school_providers(session: Session, school_id: int,
 def provider_name(session: Session, school_id: int, provider_id: int | None) -> str:
     """The words a page shows for a report's provider."""
     if provider_id is None:
-        return "Not said"
+        return N_("Not said")
     provider = session.get(PlacementProvider, provider_id)
-    return provider.name if provider and provider.school_id == school_id else "Not said"
+    return provider.name if provider and provider.school_id == school_id else N_("Not said")
 
 
 def threshold_of(session: Session, school_id: int) -> int | None:

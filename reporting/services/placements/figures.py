@@ -12,6 +12,7 @@ from reporting.domain import disclosure
 from reporting.domain.disclosure import Cell
 from reporting.domain.placements import protect
 from reporting.domain.report import LABELS, Ground, Setting, grounds_of
+from reporting.domain.words import N_
 from reporting.models import CaseStat, PlacementProvider
 
 NOT_SAID = "not_said"
@@ -61,10 +62,10 @@ def by_provider(session: Session, school_id: int, academic_year: str) -> list[Ce
         PlacementProvider.school_id == school_id)).all()
     if not providers:
         return []
-    labels = {str(p.id): p.name + (" (retired)" if p.retired_at else "")
+    labels = {str(p.id): N_("%(name)s (retired)") % {"name": p.name} if p.retired_at else p.name
               for p in sorted(providers, key=lambda p: p.name.casefold())
               if p.retired_at is None or p.id in rows}
-    labels[NOT_SAID] = "Not said"
+    labels[NOT_SAID] = N_("Not said")
     figures = {key: rows.get(None if key == NOT_SAID else int(key), (0, 0, 0))
                for key in labels}
     counts = {key: f[0] for key, f in figures.items()}
@@ -103,5 +104,5 @@ def csv_rows(figures: ProviderFigures) -> list[list[str]]:
     """A guardian's export: aggregates only, already suppressed."""
     rows = [["section", "item", "reports"],
             ["summary", f"{figures.provider}, {figures.academic_year}", figures.reports],
-            ["summary", "acknowledged within target", figures.ack_within]]
+            ["summary", N_("acknowledged within target"), figures.ack_within]]
     return rows + [["ground", label, shown] for label, shown in figures.by_ground]

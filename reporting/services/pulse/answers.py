@@ -11,9 +11,10 @@ from sqlalchemy.orm import Session
 
 from reporting.domain.pulse.answers import AlreadyAnswered, Answer
 from reporting.domain.terms import Term
+from reporting.domain.words import N_
 from reporting.models import PulseAgreement, PulseResponse, PulseToken
 
-ALREADY = "You have already answered the pulse this term. Thank you: it has been counted."
+ALREADY = N_("You have already answered the pulse this term. Thank you: it has been counted.")
 
 
 def digest(token: str) -> str:

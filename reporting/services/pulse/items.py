@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 from reporting.domain.errors import BelongError
 from reporting.domain.pulse.items import DEFAULT_ITEMS, DEFAULT_SOURCE, ItemSet, check_items
 from reporting.domain.roles import Role
+from reporting.domain.words import N_
 from reporting.models import PulseItem, PulseSource, StaffUser
 from reporting.models.base import utcnow
 from reporting.services import audit
@@ -42,7 +43,7 @@ def set_items(session: Session, actor: StaffUser, school_id: int, lines: str,
     """Replace the school's items (InvalidItems, or NotPermitted for anyone but its admin).
     An unchanged item keeps its id, so its results carry on across terms."""
     if actor.staff_role is not Role.ADMIN or actor.school_id != school_id or not actor.active:
-        raise NotPermitted("Only an admin of this school changes its pulse.")
+        raise NotPermitted(N_("Only an admin of this school changes its pulse."))
     wanted = check_items(lines, published, citation, licence)
     old = {item.text: item for item in current_items(session, school_id)}
     kept = []
@@ -69,6 +70,8 @@ def source_note(session: Session, school) -> str:
     """Where the school's items come from, in the words shown under the pulse."""
     source = source_of(session, school.id)
     if source.published:
-        return f"These statements come from {source.citation} Used under: {source.licence}"
+        return N_("These statements come from %(citation)s Used under: %(licence)s") % {
+            "citation": source.citation, "licence": source.licence}
     texts = tuple(item.text for item in current_items(session, school.id))
-    return DEFAULT_SOURCE if texts == DEFAULT_ITEMS else f"Written by {school.name}."
+    return DEFAULT_SOURCE if texts == DEFAULT_ITEMS else N_("Written by %(school)s.") % {
+        "school": school.name}

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from reporting.domain.directory import TAG_LABELS
 from reporting.domain.pulse.figures import Figure, Tally, figure, groups
-from reporting.domain.pulse.items import AGREES
+from reporting.domain.pulse.items import AGREES, shown
 from reporting.domain.terms import Term
 from reporting.models import PulseAgreement, PulseItem, PulseResponse
 
@@ -70,6 +70,7 @@ def results(session: Session, school_id: int, terms: Iterable[Term]) -> Results:
             identity[term][tag] = _add(identity[term].get(tag, Tally(0, 0, 0)), one)
     items: dict[str, list[Figure]] = defaultdict(list)
     for term, item_id, text, _, yes, count in per_item:
-        items[term].append(figure(f"item-{item_id}", text, Tally(count, int(yes or 0), count)))
+        items[term].append(figure(f"item-{item_id}", shown(text),
+                                  Tally(count, int(yes or 0), count)))
     return Results([TermResults(t, figure(t.key, t.label, overall[t.key]), items[t.key],
                                 groups(identity[t.key], TAG_LABELS)) for t in terms])

@@ -21,6 +21,7 @@ from reporting.domain.role_models import (
     check,
 )
 from reporting.domain.roles import Role
+from reporting.domain.words import N_
 from reporting.models import RoleModelProfile, StaffUser
 from reporting.models.base import utcnow
 from reporting.services import audit
@@ -33,13 +34,13 @@ def _audit(session: Session, actor: StaffUser, action: str, profile: RoleModelPr
 
 def _volunteer(user: StaffUser) -> None:
     if user.staff_role is not Role.ROLE_MODEL or not user.active:
-        raise NotAllowed("Only role-model volunteers write a profile.")
+        raise NotAllowed(N_("Only role-model volunteers write a profile."))
 
 
 def _admin(admin: StaffUser, profile: RoleModelProfile) -> None:
     if admin.staff_role is not Role.ADMIN or not admin.active \
             or admin.school_id != profile.school_id:
-        raise NotAllowed("Only this school's admins approve profiles.")
+        raise NotAllowed(N_("Only this school's admins approve profiles."))
 
 
 def own_profile(session: Session, user: StaffUser) -> RoleModelProfile | None:
@@ -58,6 +59,9 @@ def save_profile(session: Session, user: StaffUser, fields: ProfileFields) -> Ro
         session.add(profile)
     profile.display_name, profile.role_title = fields.display_name, fields.role_title
     profile.specialty, profile.why = fields.specialty, fields.why
+    # The Welsh is part of the same edit: it waits for the same approval as the English.
+    profile.role_title_cy, profile.specialty_cy = fields.role_title_cy, fields.specialty_cy
+    profile.why_cy = fields.why_cy
     profile.tags, profile.helps = " ".join(fields.tags), " ".join(fields.helps)
     profile.status, profile.updated_at, profile.approved_at = "pending", utcnow(), None
     session.flush()
@@ -81,7 +85,7 @@ def withdraw_profile(session: Session, user: StaffUser) -> None:
 def pending_profiles(session: Session, admin: StaffUser) -> list[RoleModelProfile]:
     """Profiles of the admin's school waiting for approval, oldest first."""
     if admin.staff_role is not Role.ADMIN:
-        raise NotAllowed("Only admins approve profiles.")
+        raise NotAllowed(N_("Only admins approve profiles."))
     return list(session.scalars(select(RoleModelProfile).where(
         RoleModelProfile.school_id == admin.school_id, RoleModelProfile.status == "pending")
         .order_by(RoleModelProfile.updated_at, RoleModelProfile.id)))
@@ -90,7 +94,7 @@ def pending_profiles(session: Session, admin: StaffUser) -> list[RoleModelProfil
 def school_profiles(session: Session, admin: StaffUser) -> list[RoleModelProfile]:
     """Every profile of the admin's school, for the admin's list."""
     if admin.staff_role is not Role.ADMIN:
-        raise NotAllowed("Only admins see every profile.")
+        raise NotAllowed(N_("Only admins see every profile."))
     return list(session.scalars(select(RoleModelProfile).where(
         RoleModelProfile.school_id == admin.school_id).order_by(RoleModelProfile.id)))
 
@@ -100,7 +104,7 @@ def find_for_admin(session: Session, admin: StaffUser, profile_id: int | str) ->
     found = whole_number(profile_id)
     profile = session.get(RoleModelProfile, found) if found is not None else None
     if profile is None or profile.school_id != admin.school_id:
-        raise ProfileNotFound("No such profile.")
+        raise ProfileNotFound(N_("No such profile."))
     return profile
 
 
@@ -143,5 +147,5 @@ def shown_profile(session: Session, school_id: int, profile_id: int | str) -> Ro
     profile = session.scalar(_shown(session, school_id).where(
         RoleModelProfile.id == (whole_number(profile_id) or 0)))
     if profile is None:
-        raise ProfileNotFound("No such profile.")
+        raise ProfileNotFound(N_("No such profile."))
     return profile

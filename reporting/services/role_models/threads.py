@@ -34,6 +34,7 @@ from reporting.domain.role_models import (
     message_context,
 )
 from reporting.domain.roles import Role
+from reporting.domain.words import N_
 from reporting.models import (
     OutboxMessage,
     RoleModelMessage,
@@ -85,7 +86,7 @@ def _audit(session: Session, thread: RoleModelThread, actor: str, action: str, *
 
 def _seal(thread: RoleModelThread, key: bytes, text: str, from_student: bool) -> None:
     if thread.ended_at is not None:
-        raise ThreadEnded("This conversation has ended, so no more messages can be sent.")
+        raise ThreadEnded(N_("This conversation has ended, so no more messages can be sent."))
     seq = thread.message_count + 1
     thread.messages.append(RoleModelMessage(
         seq=seq, from_student=from_student,
@@ -103,10 +104,10 @@ def start_thread(session: Session, school: School, profile: RoleModelProfile,
                  text: str) -> Started:
     """A student's first message to an approved volunteer; the receipt opens the thread."""
     if profile.school_id != school.id or profile.status != "approved":
-        raise NotAllowed("That volunteer is not taking messages.")
+        raise NotAllowed(N_("That volunteer is not taking messages."))
     volunteer = session.get(StaffUser, profile.staff_id)
     if volunteer is None or not volunteer.active:
-        raise NotAllowed("That volunteer is not taking messages.")
+        raise NotAllowed(N_("That volunteer is not taking messages."))
     check_message(text)
     receipt = receipts.new_receipt()
     _, derived = _derive(school, receipt)
@@ -155,13 +156,13 @@ def student_writes(session: Session, access: StudentAccess, text: str) -> None:
 def _own(volunteer: StaffUser, thread: RoleModelThread) -> None:
     if volunteer.staff_role is not Role.ROLE_MODEL or not volunteer.active \
             or thread.profile.staff_id != volunteer.id:
-        raise NotAllowed("This conversation is not yours.")
+        raise NotAllowed(N_("This conversation is not yours."))
 
 
 def volunteer_threads(session: Session, volunteer: StaffUser) -> list[RoleModelThread]:
     """The volunteer's threads, the latest activity first."""
     if volunteer.staff_role is not Role.ROLE_MODEL:
-        raise NotAllowed("Only role-model volunteers have conversations.")
+        raise NotAllowed(N_("Only role-model volunteers have conversations."))
     return list(session.scalars(select(RoleModelThread).join(RoleModelProfile).where(
         RoleModelProfile.staff_id == volunteer.id)
         .order_by(RoleModelThread.last_message_at.desc())))
@@ -172,7 +173,7 @@ def find_for_volunteer(session: Session, volunteer: StaffUser,
     """One of the volunteer's own threads (NotAllowed for anyone else's)."""
     thread = session.get(RoleModelThread, str(thread_id)[:32])
     if thread is None:
-        raise NotAllowed("This conversation is not yours.")
+        raise NotAllowed(N_("This conversation is not yours."))
     _own(volunteer, thread)
     return thread
 
@@ -185,9 +186,9 @@ def volunteer_key(volunteer: StaffUser, thread: RoleModelThread, private_key: by
         return crypto.unwrap_key(private_key, thread.key_for_volunteer,
                                  key_context(thread.id, "volunteer"))
     except crypto.CryptoError as error:
-        raise KeyReplaced("This conversation began before your sign-in was reset, so your "
-                          "new key cannot open it. The student can still read it with their "
-                          "receipt, and can write to you again.") from error
+        raise KeyReplaced(N_("This conversation began before your sign-in was reset, so "
+                             "your new key cannot open it. The student can still read it "
+                             "with their receipt, and can write to you again.")) from error
 
 
 def open_for_volunteer(session: Session, volunteer: StaffUser, thread: RoleModelThread,
@@ -226,7 +227,7 @@ def flag_thread(session: Session, thread: RoleModelThread, side: str, actor: str
     if side not in SIDES:
         raise ValueError(side)
     if reason not in FLAG_REASONS:
-        raise InvalidMessage("Choose why you are flagging this conversation.")
+        raise InvalidMessage(N_("Choose why you are flagging this conversation."))
     if thread.flagged_by == "student" and side != "student":
         # A volunteer never replaces the student's flag or what they shared: their own
         # flag is kept in the audit log, beside the student's.
@@ -251,7 +252,7 @@ def read_flag_excerpt(session: Session, admin: StaffUser, thread: RoleModelThrea
     """What the flagger shared, for an admin of the thread's school with the escrow
     passphrase (WrongPassphrase otherwise); each reading is audited."""
     if admin.staff_role is not Role.ADMIN or thread.flag_excerpt_key is None:
-        raise NotAllowed("Nothing was shared with the admins.")
+        raise NotAllowed(N_("Nothing was shared with the admins."))
     school = session.get(School, thread.school_id)
     escrow = open_escrow(session, admin, school, passphrase, f"role_model_thread:{thread.id}")
     key = crypto.unwrap_key(escrow, thread.flag_excerpt_key, excerpt_context(thread.id, "key"))
@@ -264,7 +265,7 @@ def read_flag_excerpt(session: Session, admin: StaffUser, thread: RoleModelThrea
 def flagged_threads(session: Session, admin: StaffUser) -> list[RoleModelThread]:
     """The admin's school's flagged threads: their metadata is all an admin may see."""
     if admin.staff_role is not Role.ADMIN:
-        raise NotAllowed("Only admins see flagged conversations.")
+        raise NotAllowed(N_("Only admins see flagged conversations."))
     return list(session.scalars(select(RoleModelThread).where(
         RoleModelThread.school_id == admin.school_id, RoleModelThread.flagged_at.is_not(None))
         .order_by(RoleModelThread.flagged_at.desc())))

@@ -11,10 +11,11 @@ from sqlalchemy.orm import Session
 
 from reporting.domain.disclosure import count_text
 from reporting.domain.errors import Conflict
+from reporting.domain.words import N_
 from reporting.models import SpaceSession
 from reporting.models.base import utcnow
 
-NOT_OPEN = "This session has ended or been cancelled, so it is not taking interest."
+NOT_OPEN = N_("This session has ended or been cancelled, so it is not taking interest.")
 
 
 def note_interest(session: Session, space: SpaceSession) -> None:

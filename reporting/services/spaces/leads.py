@@ -7,12 +7,13 @@ from sqlalchemy.orm import Session
 
 from reporting.domain.roles import Role
 from reporting.domain.spaces.fields import NotAnOrganiser, SessionNotFound
+from reporting.domain.words import N_
 from reporting.models import SpaceLead, StaffUser
 from reporting.services import audit
 from reporting.services.staff_admin import StaffNotFound, find_staff
 
 Actor = StaffUser | str  # a signed-in organiser, or a command such as "demo"
-NOT_ORGANISER = "Only the school's admins, and the leads they name, publish sessions."
+NOT_ORGANISER = N_("Only the school's admins, and the leads they name, publish sessions.")
 
 
 def is_organiser(session: Session, user: StaffUser) -> bool:
@@ -33,7 +34,7 @@ def organiser_name(session: Session, actor: Actor, school_id: int) -> str:
     if isinstance(actor, str):
         return actor
     if actor.school_id != school_id:
-        raise SessionNotFound("There is no such session at your school.")
+        raise SessionNotFound(N_("There is no such session at your school."))
     if not is_organiser(session, actor):
         raise NotAnOrganiser(NOT_ORGANISER)
     return f"staff:{actor.id}"
@@ -44,7 +45,7 @@ NEVER_LEADS = (Role.ADMIN.value, Role.ROLE_MODEL.value)
 
 def _admin(admin: StaffUser) -> None:
     if admin.staff_role is not Role.ADMIN or not admin.active:
-        raise NotAnOrganiser("Only admins name the leads who publish sessions.")
+        raise NotAnOrganiser(N_("Only admins name the leads who publish sessions."))
 
 
 def leads(session: Session, school_id: int) -> list[StaffUser]:
@@ -70,7 +71,7 @@ def name_lead(session: Session, admin: StaffUser, staff_id: int | str) -> StaffU
     _admin(admin)
     user = find_staff(session, admin, staff_id)
     if user.role in NEVER_LEADS or not user.active:
-        raise StaffNotFound("Choose an active member of staff who is not an admin.")
+        raise StaffNotFound(N_("Choose an active member of staff who is not an admin."))
     if session.get(SpaceLead, user.id) is None:
         session.add(SpaceLead(staff_id=user.id, school_id=user.school_id, named_by=admin.id))
         session.flush()

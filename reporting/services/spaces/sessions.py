@@ -13,6 +13,7 @@ from reporting.domain.directory import best_overlap_first, zone
 from reporting.domain.errors import Conflict
 from reporting.domain.numbers import whole_number
 from reporting.domain.spaces.fields import (
+    WELSH,
     InvalidSession,
     SessionFields,
     SessionNotFound,
@@ -20,14 +21,15 @@ from reporting.domain.spaces.fields import (
     instants,
     local_fields,
 )
+from reporting.domain.words import N_
 from reporting.models import School, SpaceSession
 from reporting.models.base import utcnow
 from reporting.services import audit
 from reporting.services.spaces.leads import Actor, organiser_name
 
-ENDED = "This session has already ended, so it can no longer be changed."
-CANCELLED = "This session is cancelled, so it can no longer be changed."
-PASSED = "That day and time have already passed: choose when it will happen."
+ENDED = N_("This session has already ended, so it can no longer be changed.")
+CANCELLED = N_("This session is cancelled, so it can no longer be changed.")
+PASSED = N_("That day and time have already passed: choose when it will happen.")
 
 
 def _audit(session: Session, name: str, space: SpaceSession, action: str) -> None:
@@ -43,7 +45,8 @@ def _apply(space: SpaceSession, fields: SessionFields, school: School) -> None:
         raise InvalidSession({"day": PASSED})
     space.starts_at, space.ends_at = starts, ends
     for name in ("title", "about", "online", "area", "join_details", "facilitator",
-                 "step_free", "captions", "quiet_room", "access_notes"):
+                 "step_free", "captions", "quiet_room", "access_notes",
+                 *(f"{name}_cy" for name in WELSH)):
         setattr(space, name, getattr(fields, name))
     space.tags = " ".join(fields.tags)
 
@@ -55,6 +58,7 @@ def fields_of(space: SpaceSession, school: School) -> SessionFields:
         online=space.online, area=space.area, join_details=space.join_details,
         facilitator=space.facilitator, step_free=space.step_free, captions=space.captions,
         quiet_room=space.quiet_room, access_notes=space.access_notes,
+        **{f"{name}_cy": getattr(space, f"{name}_cy") for name in WELSH},
         **local_fields((space.starts_at, space.ends_at), zone(school.timezone)))
 
 
@@ -77,7 +81,7 @@ def find_session(session: Session, school_id: int, space_id: int | str | None) -
     space = session.scalar(select(SpaceSession).where(
         SpaceSession.id == (whole_number(space_id) or 0), SpaceSession.school_id == school_id))
     if space is None:
-        raise SessionNotFound("There is no such session at your school.")
+        raise SessionNotFound(N_("There is no such session at your school."))
     return space
 
 

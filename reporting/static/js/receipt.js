@@ -8,9 +8,10 @@
   button.hidden = false;
   button.addEventListener("click", function () {
     navigator.clipboard.writeText(receipt.textContent.trim()).then(function () {
-      status.textContent = "Copied. Paste it somewhere private.";
+      status.textContent = status.getAttribute("data-copied") || "Copied. Paste it somewhere private.";
     }, function () {
-      status.textContent = "Could not copy: please write it down or save it as a file.";
+      status.textContent = status.getAttribute("data-failed") ||
+        "Could not copy: please write it down or save it as a file.";
     });
   });
 }());

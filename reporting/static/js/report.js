@@ -7,7 +7,8 @@
     form.addEventListener("submit", function (event) {
       var button = event.submitter;
       if (button && button.value === "next" && form.querySelector("input[name=step][value=review]")) {
-        setTimeout(function () { button.disabled = true; button.textContent = "Sending…"; }, 0);
+        var sending = button.getAttribute("data-sending") || "Sending…";
+        setTimeout(function () { button.disabled = true; button.textContent = sending; }, 0);
       }
     });
   });
