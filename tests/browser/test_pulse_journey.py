@@ -64,7 +64,7 @@ def test_answered_once_refused_the_second_time_and_shown_suppressed(
     press_button(page, "see belonging over time")
     assert page.get_by_role("heading", name="Belonging over time", level=1).is_visible()
     trend = page.locator("figure", has=page.get_by_text("Agreeing, term by term"))
-    assert trend.locator("td", has_text=FEWER).count() == 1
+    assert trend.locator("td", has_text=str(FEWER)).count() == 1
     assert "%" not in " ".join(trend.locator("td").all_text_contents()).replace(
         "not shown", "")
     drawn = trend.locator("svg text[data-figure]").all_text_contents()
