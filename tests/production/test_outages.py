@@ -36,6 +36,7 @@ from tests.production.web import (
     sign_in,
     token,
 )
+from tests.web.welsh import cy
 
 # Redis away: one 0.5 s timeout per Redis call at most, then each process's memory.
 REDIS_BOUND = 5.0
@@ -441,8 +442,10 @@ def test_with_postgresql_frozen_nothing_waits_past_gunicorns_timeout(harness: Ha
 
 
 def test_nginx_says_what_the_app_says():
-    """Does nginx's page carry the same heading and words as the app's 503 page?"""
+    """Does nginx's page carry the same heading and words as the app's 503 page, in English
+    and in the Welsh catalogue's words?"""
     template = (REPO / "templates" / "errors" / "error.html").read_text()
-    heading, body = re.search(r'503: \("([^"]+)", "([^"]+)"\)', template).groups()
+    heading, body = re.search(r'503: \(_\("([^"]+)"\), _\("([^"]+)"\)\)', template).groups()
     static = (DEPLOY / "nginx" / "unavailable.html").read_text()
     assert heading in static and body in static
+    assert cy(heading) in static and cy(body) in static
