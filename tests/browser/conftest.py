@@ -21,6 +21,7 @@ from reporting.services.casework import post_staff_message, staff_keys, transiti
 from reporting.services.reports import open_receipt
 from tests.mailbox import inline_mail, smtp  # noqa: F401 (fixtures: a real SMTP server)
 from tests.services.test_reports import private_key
+from tests.web.welsh import english_on
 
 CHROMIUM = os.environ.get("BELONG_CHROMIUM", "/usr/bin/chromium")
 NARROW = {"width": 320, "height": 256}  # 1280 x 1024 at 400% zoom
@@ -91,6 +92,13 @@ def assert_accessible(page) -> None:
     results = _axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS},
                                       "resultTypes": ["violations"]})
     assert results.violations_count == 0, f"{page.url}\n{results.generate_report()}"
+
+
+def assert_welsh(page) -> None:
+    """Is the page Welsh, with none of the catalogue's English, and axe-clean?"""
+    assert page.evaluate("document.documentElement.lang") == "cy"
+    assert english_on(page.content()) == []
+    assert_accessible(page)
 
 
 def tab_to(page, selector: str, limit: int = 120) -> None:

@@ -7,19 +7,13 @@ from __future__ import annotations
 import secrets
 
 from tests.browser.conftest import (
-    assert_accessible,
+    assert_welsh,
     press_button,
     tab_to,
     tick,
     walk_to_review,
 )
-from tests.web.welsh import cy, english_on
-
-
-def _welsh(page) -> None:
-    assert page.evaluate("document.documentElement.lang") == "cy"
-    assert english_on(page.content()) == []
-    assert_accessible(page)
+from tests.web.welsh import cy
 
 
 def test_a_report_in_welsh_over_https(harness, https_browser):
@@ -28,28 +22,28 @@ def test_a_report_in_welsh_over_https(harness, https_browser):
     try:
         page = context.new_page()
         page.goto("/s/northfield/")  # Accept-Language: cy-GB picks Welsh
-        _welsh(page)
+        assert_welsh(page)
         walk_to_review(page, f"Gwawdiwyd fy acen ar y ward ({secrets.token_hex(4)}).",
-                       say=cy, on_each_step=_welsh)
+                       say=cy, on_each_step=assert_welsh)
         press_button(page, cy("Send my report"))
         page.wait_for_selector("#receipt-code")
-        _welsh(page)
+        assert_welsh(page)
         receipt = page.locator("#receipt-code").inner_text().strip()
         tick(page, "kept", "y")
         press_button(page, cy("Continue"))
-        _welsh(page)
+        assert_welsh(page)
 
         back = https_browser.new_context(base_url=harness.base_url, locale="cy-GB")
         try:
             again = back.new_page()
             again.goto("/s/northfield/return")
-            _welsh(again)
+            assert_welsh(again)
             tab_to(again, "#receipt")
             again.keyboard.type(receipt)
             with again.expect_navigation():
                 again.keyboard.press("Enter")
             again.wait_for_url("**/your-report")
-            _welsh(again)
+            assert_welsh(again)
         finally:
             back.close()
     finally:
