@@ -11,13 +11,16 @@ Catalogues are kept as source (`translations/<lang>/LC_MESSAGES/messages.po`) an
 from __future__ import annotations
 
 import logging
+from datetime import UTC, date, datetime
 from pathlib import Path
 from urllib.parse import quote, urlencode
 
+from babel import Locale, dates
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from flask import Flask, has_app_context, has_request_context, request, url_for
-from flask_babel import Babel, get_locale, gettext
+from babel.support import NullTranslations
+from flask import Flask, g, has_app_context, has_request_context, request, url_for
+from flask_babel import Babel, get_locale, get_translations
 
 from reporting.domain import words
 
@@ -48,7 +51,51 @@ def select_locale() -> str:
 def language() -> str:
     """The language of the page or email being built (`flask_babel.force_locale` chooses an
     email's); English outside the app."""
-    return str(get_locale() or DEFAULT) if has_app_context() else DEFAULT
+    return str(_page()[0] or DEFAULT) if has_app_context() else DEFAULT
+
+
+def _page() -> tuple[Locale | None, NullTranslations]:
+    """The locale and catalogue of the page (or email) being built, found once.
+
+    Flask-Babel looks both up again for every string and every date, several context lookups
+    each, and a queue page has hundreds. This keeps the pair beside Flask-Babel's own state
+    and trusts it while Flask-Babel's locale is the same object: `force_locale` (an email in
+    the report's language) sets a new one, and so gets its own catalogue."""
+    state = g.get("_flask_babel") if has_app_context() else None
+    kept = getattr(state, "belong_page", None)
+    if kept is None or kept[0] is not getattr(state, "babel_locale", None):
+        kept = (get_locale(), get_translations())  # (this sets Flask-Babel's state up)
+        if has_app_context():
+            g._flask_babel.belong_page = kept
+    return kept
+
+
+def translate(text: str) -> str:
+    return _page()[1].ugettext(text)
+
+
+def translate_plural(singular: str, plural: str, count: int) -> str:
+    return _page()[1].ungettext(singular, plural, count)
+
+
+def _in_utc(moment: datetime) -> datetime:
+    """Belong shows every time in UTC (as Flask-Babel's default time zone did)."""
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def datetimeformat(moment: datetime, pattern: str, rebase: bool = True) -> str:
+    """A date and time in the page's language ("9 Rhag 2026, 14:05"); `rebase=False` keeps
+    the time zone the moment carries."""
+    return dates.format_datetime(moment, pattern, tzinfo=UTC if rebase else None,
+                                 locale=_page()[0])
+
+
+def dateformat(day: date, pattern: str, rebase: bool = True) -> str:
+    """A date in the page's language ("9 Rhagfyr 2026"); a moment's date in UTC unless
+    `rebase=False`."""
+    if rebase and isinstance(day, datetime):
+        day = _in_utc(day)
+    return dates.format_date(day, pattern, locale=_page()[0])
 
 
 def _carry_language(endpoint: str, values: dict) -> None:
@@ -97,7 +144,11 @@ def init_app(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale,
                    default_translation_directories=str(TRANSLATIONS))
     app.url_defaults(_carry_language)
-    words.install(gettext, language)
+    # Pages translate through the page's catalogue, found once (Flask-Babel's own callables
+    # look it up again for every string), and so does the domain's words.
+    app.jinja_env.install_gettext_callables(translate, translate_plural, newstyle=True)
+    app.jinja_env.filters.update(datetimeformat=datetimeformat, dateformat=dateformat)
+    words.install(translate, language)
     app.jinja_env.policies["ext.i18n.trimmed"] = True  # msgids without layout whitespace
     app.jinja_env.globals.update(
         languages=LANGUAGES, html_lang=lambda: HTML_LANG[language()],
