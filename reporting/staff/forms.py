@@ -18,15 +18,16 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from reporting.domain import references
+from reporting.domain.cases import LABELS as STATUS_LABELS
 from reporting.domain.cases import CaseStatus
 from reporting.domain.peer import PEER_TAGS
 from reporting.domain.report import MESSAGE_MAX, Ground, Setting, choices
-from reporting.fields import Checkboxes, DayField, PageNumber
+from reporting.fields import Checkboxes, DayField, PageNumber, QuickSelectField
 from reporting.services.queries import QueueFilter
 from reporting.validators import Printable
 
 STATUS_CHOICES = [SelectChoice("open", _l("Open cases")), SelectChoice("all", _l("All cases"))] + [
-    SelectChoice(s.value, s.label) for s in CaseStatus]
+    SelectChoice(s.value, STATUS_LABELS[s]) for s in CaseStatus]  # lazy: the page's language
 
 
 def _text(label: str, required: str, id: str):
@@ -47,22 +48,23 @@ class QueueFilterForm(FlaskForm):
 
     reference = StringField(_l("Case reference"), id="queue-reference",
                             validators=[Optional(), Length(max=20)])
-    status = SelectField(_l("Status"), choices=STATUS_CHOICES, default="open")
-    channel = SelectField(_l("Channel"), coerce=str, default="")
-    urgency = SelectField(_l("Urgency"), default="", choices=[
+    status = QuickSelectField(_l("Status"), choices=STATUS_CHOICES, default="open")
+    channel = QuickSelectField(_l("Channel"), coerce=str, default="")
+    urgency = QuickSelectField(_l("Urgency"), default="", choices=[
         SelectChoice("", _l("Any urgency")), SelectChoice("urgent", _l("Urgent")),
         SelectChoice("routine", _l("Routine"))])
-    assigned = SelectField(_l("Handler"), default="", choices=[
+    assigned = QuickSelectField(_l("Handler"), default="", choices=[
         SelectChoice("", _l("Anyone")), SelectChoice("me", _l("Assigned to me")),
         SelectChoice("none", _l("Unassigned"))])
-    ground = SelectField(_l("Ground"), default="", choices=[SelectChoice("", _l("Any ground"))] + [
-        SelectChoice(value, text) for value, text in choices(Ground)])
-    setting = SelectField(_l("Where it happened"), default="", choices=[
+    ground = QuickSelectField(_l("Ground"), default="", choices=[
+        SelectChoice("", _l("Any ground"))] + [SelectChoice(value, text)
+                                               for value, text in choices(Ground)])
+    setting = QuickSelectField(_l("Where it happened"), default="", choices=[
         SelectChoice("", _l("Anywhere"))] + [SelectChoice(value, text)
                                          for value, text in choices(Setting)])
     since = DayField(_l("Received from"), id="queue-since", validators=[Optional()])
     until = DayField(_l("Received until"), id="queue-until", validators=[Optional()])
-    sort = SelectField(_l("Order"), default="priority", choices=[
+    sort = QuickSelectField(_l("Order"), default="priority", choices=[
         SelectChoice("priority", _l("Urgent first, then the nearest deadline")),
         SelectChoice("deadline", _l("Nearest deadline first")),
         SelectChoice("received", _l("Newest received first")),

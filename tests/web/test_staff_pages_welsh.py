@@ -21,6 +21,8 @@ def test_the_queue_case_and_settings_pages_speak_welsh(login_as, session, school
     page = queue.get_data(as_text=True)
     assert "<h1>Ciw achosion</h1>" in page and "1 achos, " in page
     assert "Case queue" not in page and "Download these cases as CSV" not in page
+    for status in ("Submitted", "In progress", "Resolved"):  # the filter's, not only the rows'
+        assert f'value="{status.lower().replace(" ", "_")}">{escape(cy(status))}</option>' in page
 
     url = f"/staff/cases/{case.id}?lang=cy"
     detail = client.get(url).get_data(as_text=True)
