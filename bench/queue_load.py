@@ -139,7 +139,7 @@ def counting_statements(engine) -> list[int]:
 
 
 def in_process(app, engine, handler, password: str, secret: str, paths: dict[str, str],
-               repeat: int, profile: str | None) -> None:
+               repeat: int, profile: str | None, profile_page: str) -> None:
     """The old figures: the page through the test client against its query alone; the SQL
     statements per page; with profile, where a page's time goes (cProfile)."""
     from reporting.extensions import db
@@ -164,7 +164,7 @@ def in_process(app, engine, handler, password: str, secret: str, paths: dict[str
         db.session.remove()
     if profile:
         profiler = cProfile.Profile()
-        profiler.runcall(lambda: [client.get(paths[os.environ.get("BENCH_PROFILE_PAGE", "default view")]) for _ in range(repeat)])
+        profiler.runcall(lambda: [client.get(paths[profile_page]) for _ in range(repeat)])
         pstats.Stats(profiler).sort_stats(profile).print_stats(40)
 
 
@@ -212,6 +212,8 @@ def main() -> None:
                         help="the test client instead of HTTP (and SQL statements a page)")
     parser.add_argument("--profile", nargs="?", const="cumulative", metavar="SORT",
                         help="with --in-process: cProfile, by cumulative (or tottime...)")
+    parser.add_argument("--profile-page", choices=["default view", "search"],
+                        default="default view", help="with --profile: which page")
     parser.add_argument("--repeat", type=int, default=40, help="with --in-process")
     args = parser.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="belong-queue-"))
@@ -264,7 +266,8 @@ def main() -> None:
           f"(filled in {filled:.1f} s), the queue of one signed-in pastoral handler "
           f"(search: {reference})")
     if args.in_process:
-        in_process(app, engine, handler, password, secret, paths, args.repeat, args.profile)
+        in_process(app, engine, handler, password, secret, paths, args.repeat, args.profile,
+                   args.profile_page)
     else:
         print(f"  Gunicorn, 2 sync workers, production config, {args.clients} client "
               f"processes on loopback, {args.rounds} rounds of {args.seconds:g} s a target")
