@@ -79,6 +79,14 @@ def translate_plural(singular: str, plural: str, count: int) -> str:
     return _page()[1].ungettext(singular, plural, count)
 
 
+def translate_in(context: str, text: str) -> str:
+    return _page()[1].upgettext(context, text)
+
+
+def translate_plural_in(context: str, singular: str, plural: str, count: int) -> str:
+    return _page()[1].unpgettext(context, singular, plural, count)
+
+
 def _in_utc(moment: datetime) -> datetime:
     """Belong shows every time in UTC (as Flask-Babel's default time zone did)."""
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
@@ -161,7 +169,8 @@ def init_app(app: Flask) -> None:
     app.url_defaults(_carry_language)
     # Pages translate through the page's catalogue, found once (Flask-Babel's own callables
     # look it up again for every string), and so does the domain's words.
-    app.jinja_env.install_gettext_callables(translate, translate_plural, newstyle=True)
+    app.jinja_env.install_gettext_callables(translate, translate_plural, newstyle=True,
+                                            pgettext=translate_in, npgettext=translate_plural_in)
     app.jinja_env.filters.update(datetimeformat=datetimeformat, dateformat=dateformat)
     words.install(translate, language)
     app.jinja_env.policies["ext.i18n.trimmed"] = True  # msgids without layout whitespace

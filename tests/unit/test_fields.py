@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from hypothesis import given
 from hypothesis import strategies as st
+from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
 from wtforms import Form, SelectField
 from wtforms.fields.choices import SelectChoice
@@ -27,6 +28,21 @@ def test_quick_select_is_byte_for_byte_wtforms_select(pairs, data):
     form = Both(MultiDict({"quick": chosen, "plain": chosen}))
     plain = str(form.plain(class_="input"))
     assert str(form.quick(class_="input")) == plain.replace('"plain"', '"quick"')
+
+
+def test_quick_select_writes_odd_values_and_labels_as_wtforms_does():
+    """A Markup value keeps WTForms' quoting; a falsy label shows the value."""
+    choices = [SelectChoice(Markup('a" onmouseover="alert(1)'), "x"), SelectChoice("b", 0),
+               SelectChoice("c", False), SelectChoice("d", Markup("<em>D</em>"))]
+
+    class Both(Form):
+        quick = QuickSelectField(choices=choices)
+        plain = SelectField(choices=choices)
+
+    form = Both(MultiDict({"quick": "b", "plain": "b"}))
+    quick = str(form.quick())
+    assert quick == str(form.plain()).replace('"plain"', '"quick"')
+    assert 'value="a&quot; onmouseover=&quot;alert(1)"' in quick and ">b</option>" in quick
 
 
 def test_quick_select_leaves_options_with_attributes_to_wtforms():

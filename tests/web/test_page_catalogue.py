@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta, timezone
 
-from flask_babel import force_locale, gettext
+from flask_babel import force_locale, gettext, npgettext, pgettext
 
 from reporting import i18n
 from reporting.domain.roles import Role
@@ -61,3 +61,13 @@ def test_dates_are_shown_in_utc_unless_asked_to_keep_their_zone(app):
         naive = datetime(2026, 12, 9, 14, 5)
         assert i18n.datetimeformat(naive, "HH:mm") == "14:05"
         assert i18n.dateformat(naive.date(), "d MMM y") == "9 Dec 2026"
+
+
+def test_templates_keep_every_gettext_callable(app):
+    """`pgettext` and `npgettext` (a message with a context) answer as Flask-Babel's do."""
+    with app.test_request_context("/?lang=cy"):
+        expected = f"{gettext(CASE_QUEUE)}|{pgettext('a', CASE_QUEUE)}|" + npgettext(
+            "a", CASE_QUEUE, CASE_QUEUE, 2)
+        shown = app.jinja_env.from_string(
+            "{{ _(q) }}|{{ pgettext('a', q) }}|{{ npgettext('a', q, q, 2) }}").render(q=CASE_QUEUE)
+    assert shown == expected
