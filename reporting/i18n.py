@@ -24,6 +24,7 @@ from flask import Flask, g, has_app_context, has_request_context, request, url_f
 from flask_babel import Babel, get_locale, get_translations
 
 from reporting.domain import words
+from reporting.models.base import in_utc
 
 LANGUAGES = {"en": "English", "cy": "Cymraeg"}
 DEFAULT = "en"
@@ -87,16 +88,11 @@ def translate_plural_in(context: str, singular: str, plural: str, count: int) ->
     return _page()[1].unpgettext(context, singular, plural, count)
 
 
-def _in_utc(moment: datetime) -> datetime:
-    """Belong shows every time in UTC (as Flask-Babel's default time zone did)."""
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
-
-
 def datetimeformat(moment: datetime, pattern: str, rebase: bool = True) -> str:
-    """A date and time in the page's language ("9 Rhag 2026, 14:05"); `rebase=False` keeps
-    the time zone the moment carries."""
+    """A date and time in the page's language ("9 Rhag 2026, 14:05"), in UTC as Belong shows
+    every time (a naive moment is UTC already); `rebase=False` keeps the moment's own zone."""
     if rebase:
-        return _utc_datetime(_in_utc(moment), pattern, _page()[0])
+        return _utc_datetime(in_utc(moment), pattern, _page()[0])
     return dates.format_datetime(moment, pattern, tzinfo=None, locale=_page()[0])
 
 
@@ -104,7 +100,7 @@ def dateformat(day: date, pattern: str, rebase: bool = True) -> str:
     """A date in the page's language ("9 Rhagfyr 2026"); a moment's date in UTC unless
     `rebase=False`."""
     if isinstance(day, datetime):
-        day = (_in_utc(day) if rebase else day).date()
+        day = (in_utc(day) if rebase else day).date()
     return _date(day, pattern, _page()[0])
 
 
